@@ -1,0 +1,153 @@
+// Detection engine: fragment in, matches out. Pure; never branches on where the fragment came from.
+import type { Fragment } from '../model/fragment.ts';
+import type { Encoding, Match } from '../model/match.ts';
+import type { CompiledAllowlist, CompiledRule } from '../model/rule.ts';
+import { findEncoded } from './decode.ts';
+import { requiredEntropy, shannonEntropy } from './entropy.ts';
+import type { Ruleset } from './ruleset.ts';
+
+export interface CutShort {
+  readonly ruleId: string;
+  readonly path: string;
+}
+
+export interface FragmentResult {
+  readonly matches: Match[];
+  readonly cutShort: CutShort[];
+}
+
+/** Offsets of line starts, for mapping string offsets to 1-based line/column. */
+class LineIndex {
+  private starts: number[] | undefined;
+  private readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+  private build(): number[] {
+    const starts = [0];
+    let i = -1;
+    while ((i = this.text.indexOf('\n', i + 1)) !== -1) starts.push(i + 1);
+    return starts;
+  }
+  position(offset: number): { line: number; column: number; lineStart: number } {
+    const starts = (this.starts ??= this.build());
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1, lineStart: starts[lo]! };
+  }
+  lineText(lineStart: number): string {
+    const end = this.text.indexOf('\n', lineStart);
+    const line = this.text.slice(lineStart, end === -1 ? undefined : end);
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+  }
+}
+
+function allowed(al: CompiledAllowlist, path: string, secret: string, match: string, line: string): boolean {
+  if (al.paths.some((p) => p(path))) return true;
+  const lower = secret.toLowerCase();
+  if (al.stopwords.some((w) => lower.includes(w))) return true;
+  const target = al.regexTarget === 'secret' ? secret : al.regexTarget === 'match' ? match : line;
+  return al.regexes.some((r) => r.test(target));
+}
+
+interface Span {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly lineText: string;
+}
+
+/** Scans one text; `place` maps its offsets to the location reported (identity at depth 0). */
+function scanText(
+  text: string,
+  ruleset: Ruleset,
+  fragment: Fragment,
+  place: (start: number, end: number) => Span,
+  decodedFrom: readonly Encoding[],
+  result: FragmentResult,
+  now: () => number,
+): void {
+  const { rules, prefilter, globalAllowlist } = ruleset;
+  const candidates = new Uint8Array(rules.length);
+  if (prefilter.candidates(text, candidates) > 0) {
+    for (let r = 0; r < rules.length; r++) {
+      if (candidates[r] === 1) scanRule(rules[r]!, text, fragment, place, decodedFrom, result, globalAllowlist, ruleset, now);
+    }
+  }
+  if (decodedFrom.length >= ruleset.options.maxDecodeDepth) return;
+  for (const run of findEncoded(text)) {
+    const outer = place(run.start, run.end);
+    scanText(run.decoded, ruleset, fragment, () => outer, [...decodedFrom, run.encoding], result, now);
+  }
+}
+
+function scanRule(
+  rule: CompiledRule,
+  text: string,
+  fragment: Fragment,
+  place: (start: number, end: number) => Span,
+  decodedFrom: readonly Encoding[],
+  result: FragmentResult,
+  globalAllowlist: CompiledAllowlist,
+  ruleset: Ruleset,
+  now: () => number,
+): void {
+  const { spec } = rule;
+  const hits = rule.matcher.hits(text, now() + ruleset.options.ruleBudgetMs);
+  for (const hit of hits) {
+    const secret = text.slice(hit.secretStart, hit.secretEnd);
+    if (secret.length === 0) continue;
+    const entropy = shannonEntropy(secret);
+    if (spec.entropy !== undefined && entropy < requiredEntropy(secret, spec.entropy)) continue;
+    const span = place(hit.secretStart, hit.secretEnd);
+    if (fragment.lines !== undefined && !fragment.lines.some(([a, b]) => span.line >= a && span.line <= b)) continue;
+    const matchText = text.slice(hit.start, hit.end);
+    if (allowed(rule.allowlist, fragment.path, secret, matchText, span.lineText)) continue;
+    if (allowed(globalAllowlist, fragment.path, secret, matchText, span.lineText)) continue;
+    result.matches.push({
+      ruleId: spec.id,
+      kind: spec.kind,
+      severity: spec.severity,
+      description: spec.description,
+      secret,
+      entropy,
+      lineText: span.lineText,
+      location: {
+        provenance: fragment.provenance,
+        path: fragment.path,
+        line: span.line,
+        column: span.column,
+        endLine: span.endLine,
+        endColumn: span.endColumn,
+        decodedFrom,
+      },
+    });
+  }
+  if (hits.cutShort()) result.cutShort.push({ ruleId: spec.id, path: fragment.path });
+}
+
+/** Every match of every rule in one fragment, including inside encoded runs. */
+export function scanFragment(fragment: Fragment, ruleset: Ruleset, now: () => number = Date.now): FragmentResult {
+  const result: FragmentResult = { matches: [], cutShort: [] };
+  const index = new LineIndex(fragment.text);
+  const firstLine = (fragment.firstLine ?? 1) - 1;
+  const place = (start: number, end: number): Span => {
+    const a = index.position(start);
+    const b = index.position(end);
+    return {
+      line: a.line + firstLine,
+      column: a.column,
+      endLine: b.line + firstLine,
+      endColumn: b.column,
+      lineText: index.lineText(a.lineStart),
+    };
+  };
+  scanText(fragment.text, ruleset, fragment, place, [], result, now);
+  return result;
+}

@@ -1,0 +1,87 @@
+// Regex matchers: native RegExp for vetted built-in rules, linear-time RE2 for user-supplied rules.
+import { RE2JS } from 're2js';
+import type { Matcher, RegexHit } from '../model/rule.ts';
+
+/** A leading `(?i)` (the Go/PCRE spelling rule packs use) becomes a flag. */
+function splitFlags(pattern: string): { source: string; ignoreCase: boolean } {
+  const m = /^\(\?([a-z]+)\)/.exec(pattern);
+  if (m === null) return { source: pattern, ignoreCase: false };
+  const flags = m[1]!;
+  if (/[^ism]/.test(flags)) throw new Error(`unsupported inline flags (?${flags}); use (?i), (?s) or (?m)`);
+  return { source: pattern.slice(m[0].length), ignoreCase: flags.includes('i') };
+}
+
+type HitIterable = Iterable<RegexHit> & { readonly cutShort: () => boolean };
+
+/** Compiles with the native engine; throws a SyntaxError-like message on a bad pattern. */
+export function compileNative(pattern: string, group: number | undefined): Matcher {
+  const { source, ignoreCase } = splitFlags(pattern);
+  const re = new RegExp(source, `gd${ignoreCase ? 'i' : ''}`);
+  const secretGroup = checkGroup(new RegExp(`${source}|`).exec('')!.length - 1, group);
+  return {
+    engine: 'native',
+    hits(text, deadline) {
+      let cut = false;
+      const iterable: HitIterable = {
+        cutShort: () => cut,
+        *[Symbol.iterator]() {
+          const r = new RegExp(re);
+          let m: RegExpExecArray | null;
+          while ((m = r.exec(text)) !== null) {
+            if (m[0].length === 0) r.lastIndex++;
+            const g = m.indices?.[secretGroup];
+            if (g !== undefined) {
+              yield { start: m.index, end: m.index + m[0].length, secretStart: g[0], secretEnd: g[1] };
+            }
+            if (Date.now() > deadline) {
+              cut = true;
+              return;
+            }
+          }
+        },
+      };
+      return iterable;
+    },
+  };
+}
+
+/** Compiles with RE2 semantics (linear time: no backreferences or lookaround). */
+export function compileRe2(pattern: string, group: number | undefined): Matcher {
+  const { source, ignoreCase } = splitFlags(pattern);
+  const re = RE2JS.compile(source, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+  const secretGroup = checkGroup(re.groupCount(), group);
+  return {
+    engine: 're2',
+    hits(text, deadline) {
+      let cut = false;
+      const iterable: HitIterable = {
+        cutShort: () => cut,
+        *[Symbol.iterator]() {
+          const m = re.matcher(text);
+          let from = 0;
+          while (from <= text.length && m.find(from)) {
+            const start = m.start(0);
+            const end = m.end(0);
+            const s = m.start(secretGroup);
+            if (s >= 0) yield { start, end, secretStart: s, secretEnd: m.end(secretGroup) };
+            from = end > start ? end : end + 1;
+            if (Date.now() > deadline) {
+              cut = true;
+              return;
+            }
+          }
+        },
+      };
+      return iterable;
+    },
+  };
+}
+
+/** The secret group to use: as given, else 1 when the regex has groups, else the whole match. */
+function checkGroup(groups: number, secretGroup: number | undefined): number {
+  if (secretGroup === undefined) return groups > 0 ? 1 : 0;
+  if (secretGroup > groups) {
+    throw new Error(`secretGroup ${secretGroup} but the regex has only ${groups} capture group(s)`);
+  }
+  return secretGroup;
+}

@@ -1,0 +1,99 @@
+// Keyword prefilter: one Aho-Corasick pass over a fragment finds every rule whose keywords occur.
+
+const ALPHABET = 128;
+
+export interface Prefilter {
+  /** Marks in `out` (one slot per rule) the rules whose keywords occur in `text`; returns the count. */
+  candidates(text: string, out: Uint8Array): number;
+  readonly ruleCount: number;
+}
+
+/**
+ * Builds the automaton over ASCII keywords, case-insensitively. `keywordsByRule[i]` are rule i's
+ * keywords (lower-cased); a rule with none is always a candidate.
+ */
+export function buildPrefilter(keywordsByRule: readonly (readonly string[])[]): Prefilter {
+  const children: Map<number, number>[] = [new Map()];
+  const outputs: number[][] = [[]];
+  const always: number[] = [];
+  keywordsByRule.forEach((keywords, rule) => {
+    if (keywords.length === 0) always.push(rule);
+    for (const kw of keywords) {
+      let state = 0;
+      for (let i = 0; i < kw.length; i++) {
+        const c = kw.toLowerCase().charCodeAt(i);
+        if (c >= ALPHABET) throw new Error(`keyword "${kw}" is not ASCII`);
+        let next = children[state]!.get(c);
+        if (next === undefined) {
+          next = children.length;
+          children.push(new Map());
+          outputs.push([]);
+          children[state]!.set(c, next);
+        }
+        state = next;
+      }
+      outputs[state]!.push(rule);
+    }
+  });
+
+  const n = children.length;
+  const table = new Int32Array(n * ALPHABET);
+  const fail = new Int32Array(n);
+  const queue: number[] = [];
+  for (let c = 0; c < ALPHABET; c++) {
+    const next = children[0]!.get(c);
+    if (next !== undefined) {
+      table[c] = next;
+      queue.push(next);
+    }
+  }
+  for (let qi = 0; qi < queue.length; qi++) {
+    const s = queue[qi]!;
+    outputs[s] = [...new Set([...outputs[s]!, ...outputs[fail[s]!]!])];
+    for (let c = 0; c < ALPHABET; c++) {
+      const next = children[s]!.get(c);
+      if (next !== undefined) {
+        fail[next] = table[fail[s]! * ALPHABET + c]!;
+        table[s * ALPHABET + c] = next;
+        queue.push(next);
+      } else {
+        table[s * ALPHABET + c] = table[fail[s]! * ALPHABET + c]!;
+      }
+    }
+  }
+  // Fold upper case onto lower case so the scan loop needs no per-character lower-casing.
+  for (let s = 0; s < n; s++) {
+    for (let c = 65; c <= 90; c++) table[s * ALPHABET + c] = table[s * ALPHABET + c + 32]!;
+  }
+  const hasOutput = new Uint8Array(n);
+  for (let s = 0; s < n; s++) if (outputs[s]!.length > 0) hasOutput[s] = 1;
+  const ruleCount = keywordsByRule.length;
+
+  return {
+    ruleCount,
+    candidates(text, out) {
+      out.fill(0);
+      let found = 0;
+      for (const r of always) {
+        out[r] = 1;
+        found++;
+      }
+      let state = 0;
+      const len = text.length;
+      for (let i = 0; i < len; i++) {
+        const c = text.charCodeAt(i);
+        state = c < ALPHABET ? table[state * ALPHABET + c]! : 0;
+        if (hasOutput[state] === 1) {
+          for (const r of outputs[state]!) {
+            if (out[r] === 0) {
+              out[r] = 1;
+              found++;
+            }
+          }
+          if (found === ruleCount) return found;
+        }
+      }
+      return found;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// Findings pipeline: small pure steps from raw matches to the sorted findings a report shows.
+import type { Finding, Location, Match } from '../model/match.ts';
+import { fingerprint } from './fingerprint.ts';
+import { redact } from './redact.ts';
+
+export const INLINE_ALLOW = 'keyspill:allow';
+
+/** Drops matches whose line carries an inline `keyspill:allow` comment. */
+export function dropInlineAllowed(matches: readonly Match[]): Match[] {
+  return matches.filter((m) => !m.lineText.includes(INLINE_ALLOW));
+}
+
+function locationKey(l: Location): string {
+  return `${l.path}\0${l.line}\0${l.column}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
+}
+
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+
+/** Groups matches of the same rule and secret into one finding with all its locations. */
+export function groupFindings(matches: readonly Match[]): Finding[] {
+  const byFp = new Map<string, { first: Match; locations: Map<string, Location> }>();
+  for (const m of matches) {
+    const fp = fingerprint(m.ruleId, m.secret);
+    let g = byFp.get(fp);
+    if (g === undefined) byFp.set(fp, (g = { first: m, locations: new Map() }));
+    g.locations.set(locationKey(m.location), m.location);
+  }
+  return [...byFp.entries()].map(([fp, { first, locations }]) => ({
+    fingerprint: fp,
+    ruleId: first.ruleId,
+    kind: first.kind,
+    severity: first.severity,
+    description: first.description,
+    secret: first.secret,
+    redacted: redact(first.secret),
+    entropy: first.entropy,
+    locations: [...locations.values()].sort(compareLocations),
+  }));
+}
+
+function compareLocations(a: Location, b: Location): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column;
+}
+
+/** Stable order: by first location, then severity, then fingerprint. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      compareLocations(a.locations[0]!, b.locations[0]!) ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0),
+  );
+}
+
+/** Splits findings into those whose fingerprint is not in `known`, and a count of those that are. */
+export function withoutKnown(findings: readonly Finding[], known: ReadonlySet<string>): { kept: Finding[]; dropped: number } {
+  const kept = findings.filter((f) => !known.has(f.fingerprint));
+  return { kept, dropped: findings.length - kept.length };
+}

@@ -1,0 +1,16 @@
+// Fragment: a piece of text to scan, with the provenance it came from.
+import type { Provenance } from './provenance.ts';
+
+export interface Fragment {
+  readonly text: string;
+  /** Logical path used by path allowlists (the file path, or the path inside a commit/image). */
+  readonly path: string;
+  readonly provenance: Provenance;
+  /**
+   * Lines of `text` the scan should report (1-based, inclusive ranges). When set, matches on other
+   * lines are dropped: used for staged changes, where only added lines count.
+   */
+  readonly lines?: readonly (readonly [number, number])[];
+  /** Line number of the first line of `text` in the original file (default 1). */
+  readonly firstLine?: number;
+}

@@ -1,0 +1,42 @@
+// Match and Finding: what the engine reports, and matches grouped by rule and secret.
+import type { Provenance } from './provenance.ts';
+import type { Severity } from './rule.ts';
+
+/** Decoders a secret passed through before it matched, outermost first. */
+export type Encoding = 'base64' | 'hex' | 'percent';
+
+export interface Location {
+  readonly provenance: Provenance;
+  readonly path: string;
+  /** 1-based line and column of the secret in the original text. */
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly decodedFrom: readonly Encoding[];
+}
+
+export interface Match {
+  readonly ruleId: string;
+  readonly kind: string;
+  readonly severity: Severity;
+  readonly description: string;
+  readonly secret: string;
+  readonly entropy: number;
+  readonly location: Location;
+  /** The text of the line holding the match start (for inline allow comments); never reported. */
+  readonly lineText: string;
+}
+
+export interface Finding {
+  /** `<ruleId>:<16 hex of sha256(ruleId, secret)>`: identifies the secret, not where it is. */
+  readonly fingerprint: string;
+  readonly ruleId: string;
+  readonly kind: string;
+  readonly severity: Severity;
+  readonly description: string;
+  readonly secret: string;
+  readonly redacted: string;
+  readonly entropy: number;
+  readonly locations: readonly Location[];
+}

@@ -1,0 +1,46 @@
+// ScanResult: what every scan returns, and what every reporter formats.
+import type { CutShort } from '../detect/engine.ts';
+import type { Finding } from './match.ts';
+
+export const SKIP_REASONS = [
+  'binary',
+  'too-large',
+  'unreadable',
+  'symlink',
+  'not-found',
+  'special-file',
+  'missing-object',
+  'corrupt',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export interface Skipped {
+  readonly path: string;
+  readonly reason: SkipReason;
+  readonly detail?: string;
+}
+
+export interface ScanSummary {
+  readonly source: string;
+  readonly targets: readonly string[];
+  readonly itemsScanned: number;
+  readonly bytesScanned: number;
+  readonly durationMs: number;
+  readonly rules: number;
+  readonly findings: number;
+  /** Findings dropped by .keyspillignore and by the baseline. */
+  readonly ignored: number;
+  readonly baselined: number;
+  readonly skipped: Readonly<Partial<Record<SkipReason, number>>>;
+  /** The first skipped items (bounded), for the report. */
+  readonly skippedItems: readonly Skipped[];
+  readonly cutShort: readonly CutShort[];
+  /** True when something asked for could not be scanned: the scan exits 3. */
+  readonly incomplete: boolean;
+  readonly notes: readonly string[];
+}
+
+export interface ScanResult {
+  readonly summary: ScanSummary;
+  readonly findings: readonly Finding[];
+}

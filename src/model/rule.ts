@@ -1,0 +1,69 @@
+// Rule: a detection rule as written in a rule pack, and compiled for the engine.
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+/** What an allowlist regex is tested against. */
+export type AllowTarget = 'secret' | 'match' | 'line';
+
+export interface Allowlist {
+  readonly paths: readonly string[];
+  readonly regexes: readonly string[];
+  readonly regexTarget: AllowTarget;
+  readonly stopwords: readonly string[];
+}
+
+/** A rule as it appears in a rule pack (after schema validation). */
+export interface RuleSpec {
+  readonly id: string;
+  readonly description: string;
+  readonly kind: string;
+  readonly severity: Severity;
+  readonly tags: readonly string[];
+  readonly keywords: readonly string[];
+  readonly regex: string;
+  readonly secretGroup: number;
+  readonly entropy?: number;
+  readonly allowlist?: Partial<Allowlist>;
+  readonly examples: readonly string[];
+  readonly negativeExamples: readonly string[];
+}
+
+/** One regex hit: whole-match span and the secret group's span, as string offsets. */
+export interface RegexHit {
+  readonly start: number;
+  readonly end: number;
+  readonly secretStart: number;
+  readonly secretEnd: number;
+}
+
+/** A compiled regex behind one interface, whatever engine runs it. */
+export interface Matcher {
+  /** Linear-time engine (user rules) or native backtracking (built-in rules). */
+  readonly engine: 'native' | 're2';
+  /** Yields hits in order; `deadline` (ms since epoch) cuts the search short when passed. */
+  hits(text: string, deadline: number): Iterable<RegexHit> & { readonly cutShort: () => boolean };
+}
+
+/** Where a rule was defined. */
+export interface RuleOrigin {
+  /** `builtin`, `config` (prefix rule from .keyspill.yaml) or `file` (a user rule pack). */
+  readonly type: 'builtin' | 'config' | 'file';
+  readonly file: string;
+}
+
+export interface CompiledRule {
+  readonly spec: RuleSpec;
+  readonly matcher: Matcher;
+  /** Keywords, lower-cased. A rule with no keywords runs on every fragment. */
+  readonly keywords: readonly string[];
+  readonly allowlist: CompiledAllowlist;
+  readonly origin: RuleOrigin;
+}
+
+export interface CompiledAllowlist {
+  readonly paths: readonly ((path: string) => boolean)[];
+  readonly regexes: readonly RegExp[];
+  readonly regexTarget: AllowTarget;
+  readonly stopwords: readonly string[];
+}

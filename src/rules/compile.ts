@@ -1,0 +1,41 @@
+// Rule compilation: a validated spec becomes a CompiledRule; user rules get the linear-time engine.
+import picomatch from 'picomatch';
+import { compileNative, compileRe2 } from '../detect/matcher.ts';
+import type { Allowlist, CompiledAllowlist, CompiledRule, RuleOrigin, RuleSpec } from '../model/rule.ts';
+
+/** Compiles path globs and regexes of an allowlist; throws with the offending entry named. */
+export function compileAllowlist(al: Partial<Allowlist> | undefined): CompiledAllowlist {
+  const regexes = (al?.regexes ?? []).map((r) => {
+    try {
+      return new RegExp(r.replace(/^\(\?i\)/, ''), r.startsWith('(?i)') ? 'i' : '');
+    } catch (e) {
+      throw new Error(`allowlist regex ${JSON.stringify(r)}: ${(e as Error).message}`);
+    }
+  });
+  return {
+    paths: (al?.paths ?? []).map((g) => picomatch(g, { dot: true })),
+    regexes,
+    regexTarget: al?.regexTarget ?? 'secret',
+    stopwords: (al?.stopwords ?? []).map((w) => w.toLowerCase()),
+  };
+}
+
+/** Built-in and generated prefix rules run natively (their regexes are reviewed); user rule files on RE2. */
+export function compileRule(spec: RuleSpec, origin: RuleOrigin): CompiledRule {
+  let matcher;
+  try {
+    matcher = origin.type === 'file' ? compileRe2(spec.regex, spec.secretGroup) : compileNative(spec.regex, spec.secretGroup);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const hint =
+      origin.type !== 'file' ? '' : ' (user rules use RE2 syntax, as gitleaks does: no lookaround or backreferences)';
+    throw new Error(`regex does not compile: ${msg}${hint}`);
+  }
+  return {
+    spec,
+    matcher,
+    keywords: spec.keywords.map((k) => k.toLowerCase()),
+    allowlist: compileAllowlist(spec.allowlist),
+    origin,
+  };
+}
