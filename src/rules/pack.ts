@@ -63,7 +63,7 @@ const MAX_ALIASES = 100;
 /** Parses and validates a rule pack; never throws for bad content, returns problems instead. */
 export function parsePack(text: string, file: string): ParsedPack {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       rules: [],

@@ -63,7 +63,7 @@ function exampleBody(charset: Charset, n: number): string {
   let x = 7;
   for (let i = 0; i < n; i++) {
     x = (x * 1103515245 + 12345) % 2147483648;
-    out += chars[x % chars.length];
+    out += chars[(x >>> 16) % chars.length];
   }
   return out;
 }

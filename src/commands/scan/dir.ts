@@ -1,0 +1,50 @@
+// `keyspill scan dir [PATH…]`: scan files and folders ("-" reads stdin).
+import { Args, Flags } from '@oclif/core';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ScanCommand } from '../../cli/scan-command.ts';
+import { scanFlags } from '../../cli/scan-flags.ts';
+
+export default class ScanDir extends ScanCommand {
+  static override summary = 'Scan files and folders for leaked secrets.';
+  static override description =
+    'Walks each PATH (default: the current folder), honouring .gitignore files unless --no-ignore. Dotfiles are scanned; .git/ internals are not (use `scan git`). Binaries and files over --max-file-size are skipped and counted. A PATH of "-" reads standard input.';
+  static override examples = [
+    '<%= config.bin %> scan dir',
+    '<%= config.bin %> scan dir src config --format sarif --output keyspill.sarif',
+    '<%= config.bin %> scan dir . --baseline .keyspill-baseline.json',
+    'cat app.log | <%= config.bin %> scan dir -',
+  ];
+  static override strict = false;
+  static override args = { path: Args.string({ description: 'Files or folders to scan.', required: false }) };
+  static override flags = {
+    ...scanFlags,
+    ignore: Flags.boolean({ summary: 'Honour .gitignore files (--no-ignore scans everything).', default: true, allowNo: true }),
+  };
+
+  async run(): Promise<unknown> {
+    const { argv, flags } = await this.parse(ScanDir);
+    const paths = argv.length > 0 ? (argv as string[]) : ['.'];
+    const cwd = process.cwd();
+    const only = paths.length === 1 ? paths[0]! : undefined;
+    const root = only !== undefined && only !== '-' && isDir(resolve(cwd, only)) ? resolve(cwd, only) : cwd;
+    if (paths.includes('-')) {
+      if (paths.length > 1) this.error('"-" (stdin) cannot be combined with other paths', { exit: 2 });
+      const { stdinSource } = await import('../../sources/stdin.ts');
+      return (await this.runJob(flags, root, (s) => stdinSource({ stream: process.stdin, name: '-', maxBytes: s.maxFileSize, includeBinary: s.includeBinary }))).result;
+    }
+    const { dirSource } = await import('../../sources/dir.ts');
+    const job = await this.runJob(flags, root, (s) =>
+      dirSource({ paths, cwd, useGitignore: flags.ignore, includeBinary: s.includeBinary, maxFileSize: s.maxFileSize }),
+    );
+    return job.result;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

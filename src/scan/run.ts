@@ -1,0 +1,100 @@
+// Scan service: source events through the engine and the findings pipeline into a ScanResult.
+import { scanFragment, type CutShort } from '../detect/engine.ts';
+import type { Ruleset } from '../detect/ruleset.ts';
+import { dropInlineAllowed, groupFindings, sortFindings, withoutKnown } from '../findings/pipeline.ts';
+import type { Finding, Match } from '../model/match.ts';
+import type { ScanResult, Skipped, SkipReason } from '../model/result.ts';
+import type { Source } from '../sources/types.ts';
+
+export interface Progress {
+  readonly items: number;
+  readonly bytes: number;
+  readonly matches: number;
+}
+
+export interface RunScanOptions {
+  readonly source: Source;
+  readonly ruleset: Ruleset;
+  /** Fingerprints from .keyspillignore. */
+  readonly ignored: ReadonlySet<string>;
+  /** Fingerprints from --baseline, if any. */
+  readonly baseline: ReadonlySet<string> | undefined;
+  readonly signal: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+  readonly now?: () => number;
+}
+
+export interface RunScanOutput {
+  readonly result: ScanResult;
+  /** Findings before the baseline filter (what --write-baseline records). */
+  readonly beforeBaseline: readonly Finding[];
+  readonly interrupted: boolean;
+}
+
+const MAX_SKIPPED_LISTED = 200;
+
+export async function runScan(o: RunScanOptions): Promise<RunScanOutput> {
+  const now = o.now ?? Date.now;
+  const started = now();
+  let matches: Match[] = [];
+  const skipped: Partial<Record<SkipReason, number>> = {};
+  const skippedItems: Skipped[] = [];
+  const cutShort: CutShort[] = [];
+  const notes: string[] = [];
+  let items = 0;
+  let bytes = 0;
+  let incomplete = false;
+  let lastProgress = 0;
+
+  for await (const ev of o.source.events(o.signal)) {
+    if (ev.type === 'fragment') {
+      const r = scanFragment(ev.fragment, o.ruleset, now);
+      for (const m of r.matches) matches.push(m);
+      cutShort.push(...r.cutShort);
+      items++;
+      bytes += ev.bytes;
+      if (o.onProgress !== undefined && now() - lastProgress > 100) {
+        lastProgress = now();
+        o.onProgress({ items, bytes, matches: matches.length });
+      }
+    } else if (ev.type === 'skip') {
+      skipped[ev.skipped.reason] = (skipped[ev.skipped.reason] ?? 0) + 1;
+      if (skippedItems.length < MAX_SKIPPED_LISTED) skippedItems.push(ev.skipped);
+      incomplete ||= ev.incomplete;
+    } else {
+      notes.push(ev.note);
+      incomplete ||= ev.incomplete;
+    }
+    if (o.signal.aborted) break;
+  }
+  if (o.source.resolve !== undefined) matches = await o.source.resolve(matches);
+
+  const all = sortFindings(groupFindings(dropInlineAllowed(matches)));
+  const afterIgnore = withoutKnown(all, o.ignored);
+  const afterBaseline = o.baseline === undefined ? { kept: afterIgnore.kept, dropped: 0 } : withoutKnown(afterIgnore.kept, o.baseline);
+  if (cutShort.length > 0) incomplete = true;
+
+  return {
+    interrupted: o.signal.aborted,
+    beforeBaseline: afterIgnore.kept,
+    result: {
+      findings: afterBaseline.kept,
+      summary: {
+        source: o.source.name,
+        targets: o.source.targets,
+        itemsScanned: items,
+        bytesScanned: bytes,
+        durationMs: Math.round(now() - started),
+        rules: o.ruleset.rules.length,
+        findings: afterBaseline.kept.length,
+        ignored: afterIgnore.dropped,
+        baselined: afterBaseline.dropped,
+        skipped,
+        skippedItems,
+        cutShort,
+        incomplete: incomplete || o.signal.aborted,
+        notes,
+      },
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// Source interface: I/O that yields fragments to scan, and reports what it had to skip.
+import type { Fragment } from '../model/fragment.ts';
+import type { Match } from '../model/match.ts';
+import type { Skipped } from '../model/result.ts';
+
+export type SourceEvent =
+  | { readonly type: 'fragment'; readonly fragment: Fragment; readonly bytes: number }
+  | { readonly type: 'skip'; readonly skipped: Skipped; readonly incomplete: boolean }
+  | { readonly type: 'note'; readonly note: string; readonly incomplete: boolean };
+
+export interface Source {
+  /** Name shown in the summary: dir, stdin, git, staged… */
+  readonly name: string;
+  readonly targets: readonly string[];
+  events(signal: AbortSignal): AsyncIterable<SourceEvent>;
+  /**
+   * Called once with every match after scanning: a source may enrich provenance (e.g. attribute a git
+   * blob to the commits and paths that introduced it) or fan a match out to several locations.
+   */
+  resolve?(matches: Match[]): Promise<Match[]>;
+}
