@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// npm run bench: engine throughput on eslint's working tree, start-up and small-scan wall times, then git figures.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const repo = resolve(import.meta.dirname, '..');
+const cache = join(repo, '.cache', 'bench');
+const corpus = resolve(repo, '..', 'shared', 'corpora', 'eslint.bundle');
+const { loadBuiltinRules } = await import(join(repo, 'dist/rules/load.js'));
+const { buildRuleset } = await import(join(repo, 'dist/detect/ruleset.js'));
+const { scanFragment } = await import(join(repo, 'dist/detect/engine.js'));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const bin = join(repo, 'bin', 'run.js');
+const results = {};
+
+function walk(dir, out) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === '.git' || e.name === 'node_modules') continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (e.isFile()) {
+      const b = readFileSync(p);
+      if (!b.subarray(0, 8000).includes(0)) out.push({ path: p, text: b.toString('utf8'), bytes: b.length });
+    }
+  }
+  return out;
+}
+
+// 1. Engine throughput on source text.
+if (existsSync(corpus)) {
+  const tree = join(cache, 'eslint');
+  if (!existsSync(tree)) {
+    mkdirSync(cache, { recursive: true });
+    execFileSync('git', ['clone', '-q', corpus, tree]);
+  }
+  const files = walk(tree, []);
+  const bytes = files.reduce((n, f) => n + f.bytes, 0);
+  const t0 = performance.now();
+  const ruleset = buildRuleset(loadBuiltinRules());
+  const loadMs = performance.now() - t0;
+  let best = Infinity;
+  let matches = 0;
+  for (let round = 0; round < 3; round++) {
+    const t = performance.now();
+    matches = 0;
+    for (const f of files) matches += scanFragment({ text: f.text, path: f.path, provenance: { kind: 'file', path: f.path } }, ruleset).matches.length;
+    best = Math.min(best, performance.now() - t);
+  }
+  // Prefilter alone, for the one-pass keyword figure.
+  const out = new Uint8Array(ruleset.rules.length);
+  const tp = performance.now();
+  for (const f of files) ruleset.prefilter.candidates(f.text, out);
+  const prefilterMs = performance.now() - tp;
+  const mb = bytes / 1e6;
+  results.engine = {
+    corpus: 'eslint working tree (text files)',
+    files: files.length,
+    MB: +mb.toFixed(1),
+    rules: ruleset.rules.length,
+    ruleLoadMs: +loadMs.toFixed(1),
+    engineMBps: +(mb / (best / 1000)).toFixed(1),
+    prefilterMBps: +(mb / (prefilterMs / 1000)).toFixed(1),
+    matches,
+  };
+} else {
+  results.engine = `skipped: ${corpus} not found`;
+}
+
+// 2. Start-up and a 10-file scan.
+const small = mkdtempSync(join(tmpdir(), 'keyspill-bench-'));
+for (let i = 0; i < 10; i++) writeFileSync(join(small, `f${i}.js`), `const x${i} = ${i};\n`.repeat(50));
+const time = (args, cwd = repo) => {
+  const t = performance.now();
+  spawnSync(process.execPath, [bin, ...args], { cwd, stdio: 'ignore' });
+  return performance.now() - t;
+};
+const nodeBare = median(Array.from({ length: 7 }, () => { const t = performance.now(); spawnSync(process.execPath, ['-e', '0']); return performance.now() - t; }));
+results.startup = {
+  nodeBareMs: +nodeBare.toFixed(0),
+  versionMs: +median(Array.from({ length: 7 }, () => time(['--version']))).toFixed(0),
+  scanDir10FilesMs: +median(Array.from({ length: 7 }, () => time(['scan', 'dir', small]))).toFixed(0),
+};
+
+// 3. Git figures (issue 3), when the git bench is present.
+const gitBench = join(repo, 'scripts', 'bench-git.mjs');
+if (existsSync(gitBench) && !process.argv.includes('--no-git')) {
+  const r = spawnSync(process.execPath, [gitBench], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    results.git = JSON.parse(r.stdout);
+  } catch {
+    results.git = r.stdout.trim();
+  }
+}
+console.log(JSON.stringify(results, null, 2));

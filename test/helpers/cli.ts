@@ -1,0 +1,23 @@
+// Test helper: run the built CLI (bin/run.js → dist/) as a user would, capturing code and output.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'run.js');
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runCli(args: readonly string[], o: { cwd: string; input?: string | Buffer; env?: Record<string, string> }): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: o.cwd,
+    input: o.input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...o.env },
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? (r.signal === null ? -1 : 128), stdout: r.stdout, stderr: r.stderr };
+}
