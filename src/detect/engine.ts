@@ -99,7 +99,7 @@ function scanRule(
   now: () => number,
 ): void {
   const { spec } = rule;
-  const hits = rule.matcher.hits(text, now() + ruleset.options.ruleBudgetMs);
+  const hits = rule.matcher.hits(text, now() + ruleset.options.ruleBudgetMs, now);
   for (const hit of hits) {
     const secret = text.slice(hit.secretStart, hit.secretEnd);
     if (secret.length === 0) continue;

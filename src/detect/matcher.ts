@@ -20,7 +20,7 @@ export function compileNative(pattern: string, group: number | undefined): Match
   const secretGroup = checkGroup(new RegExp(`${source}|`).exec('')!.length - 1, group);
   return {
     engine: 'native',
-    hits(text, deadline) {
+    hits(text, deadline, now) {
       let cut = false;
       const iterable: HitIterable = {
         cutShort: () => cut,
@@ -33,7 +33,7 @@ export function compileNative(pattern: string, group: number | undefined): Match
             if (g !== undefined) {
               yield { start: m.index, end: m.index + m[0].length, secretStart: g[0], secretEnd: g[1] };
             }
-            if (Date.now() > deadline) {
+            if (now() > deadline) {
               cut = true;
               return;
             }
@@ -52,7 +52,7 @@ export function compileRe2(pattern: string, group: number | undefined): Matcher 
   const secretGroup = checkGroup(re.groupCount(), group);
   return {
     engine: 're2',
-    hits(text, deadline) {
+    hits(text, deadline, now) {
       let cut = false;
       const iterable: HitIterable = {
         cutShort: () => cut,
@@ -65,7 +65,7 @@ export function compileRe2(pattern: string, group: number | undefined): Matcher 
             const s = m.start(secretGroup);
             if (s >= 0) yield { start, end, secretStart: s, secretEnd: m.end(secretGroup) };
             from = end > start ? end : end + 1;
-            if (Date.now() > deadline) {
+            if (now() > deadline) {
               cut = true;
               return;
             }

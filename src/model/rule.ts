@@ -41,8 +41,8 @@ export interface RegexHit {
 export interface Matcher {
   /** Linear-time engine (user rules) or native backtracking (built-in rules). */
   readonly engine: 'native' | 're2';
-  /** Yields hits in order; `deadline` (ms since epoch) cuts the search short when passed. */
-  hits(text: string, deadline: number): Iterable<RegexHit> & { readonly cutShort: () => boolean };
+  /** Yields hits in order; the search is cut short once `now()` passes `deadline`. */
+  hits(text: string, deadline: number, now: () => number): Iterable<RegexHit> & { readonly cutShort: () => boolean };
 }
 
 /** Where a rule was defined. */

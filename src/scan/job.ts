@@ -65,7 +65,8 @@ function readFingerprints(file: string, what: string, parse: (t: string) => Set<
 
 export async function runScanJob(o: ScanJobOptions): Promise<ScanJobResult> {
   const config = loadConfig(o.root, o.configFile === undefined ? undefined : resolve(o.cwd, o.configFile));
-  const ruleset = activeRuleset({ config, ruleFiles: o.ruleFiles.map((f) => resolve(o.cwd, f)), noBuiltin: !o.builtin });
+  const rulesOptions = { config, ruleFiles: o.ruleFiles.map((f) => resolve(o.cwd, f)), noBuiltin: !o.builtin };
+  const ruleset = activeRuleset(rulesOptions);
   if (ruleset.rules.length === 0) throw new ConfigError('no rules are active', 'drop --no-builtin, or add rule files with --rules');
   let maxFileSize: number;
   try {
@@ -85,6 +86,7 @@ export async function runScanJob(o: ScanJobOptions): Promise<ScanJobResult> {
     ignored,
     baseline,
     signal: o.signal,
+    workerRules: rulesOptions,
     ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
   });
 

@@ -1,10 +1,12 @@
 // Scan service: source events through the engine and the findings pipeline into a ScanResult.
-import { scanFragment, type CutShort } from '../detect/engine.ts';
+import type { CutShort, FragmentResult } from '../detect/engine.ts';
 import type { Ruleset } from '../detect/ruleset.ts';
 import { dropInlineAllowed, groupFindings, sortFindings, withoutKnown } from '../findings/pipeline.ts';
 import type { Finding, Match } from '../model/match.ts';
 import type { ScanResult, Skipped, SkipReason } from '../model/result.ts';
+import type { ActiveRulesOptions } from '../rules/active.ts';
 import type { Source } from '../sources/types.ts';
+import { createPool } from './pool.ts';
 
 export interface Progress {
   readonly items: number;
@@ -22,6 +24,10 @@ export interface RunScanOptions {
   readonly signal: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
   readonly now?: () => number;
+  /** Rebuilds the ruleset in a worker thread for large scans; inline only when undefined. */
+  readonly workerRules?: ActiveRulesOptions;
+  /** Bytes scanned inline before the worker starts (default 16 MB). */
+  readonly workerAfterBytes?: number;
 }
 
 export interface RunScanOutput {
@@ -45,12 +51,20 @@ export async function runScan(o: RunScanOptions): Promise<RunScanOutput> {
   let bytes = 0;
   let incomplete = false;
   let lastProgress = 0;
+  const pool = createPool({
+    ruleset: o.ruleset,
+    workerRules: o.workerRules,
+    startAfterBytes: o.workerAfterBytes ?? 16 * 1024 * 1024,
+    now,
+    onResult: (r: FragmentResult) => {
+      for (const m of r.matches) matches.push(m);
+      cutShort.push(...r.cutShort);
+    },
+  });
 
   for await (const ev of o.source.events(o.signal)) {
     if (ev.type === 'fragment') {
-      const r = scanFragment(ev.fragment, o.ruleset, now);
-      for (const m of r.matches) matches.push(m);
-      cutShort.push(...r.cutShort);
+      await pool.submit(ev.fragment, ev.bytes);
       items++;
       bytes += ev.bytes;
       if (o.onProgress !== undefined && now() - lastProgress > 100) {
@@ -67,6 +81,8 @@ export async function runScan(o: RunScanOptions): Promise<RunScanOutput> {
     }
     if (o.signal.aborted) break;
   }
+  await pool.drain();
+  cutShort.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   if (o.source.resolve !== undefined) matches = await o.source.resolve(matches);
 
   const all = sortFindings(groupFindings(dropInlineAllowed(matches)));

@@ -17,7 +17,7 @@ export function rule(partial: Partial<RuleSpec> & Pick<RuleSpec, 'regex'>, origi
       examples: ['x'],
       negativeExamples: [],
       ...partial,
-    },
+    } as RuleSpec,
     { type: origin, file: 'test' },
   );
 }

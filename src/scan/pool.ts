@@ -1,0 +1,79 @@
+// Match pool: scans fragments on the main thread and, past a size threshold, also on a worker thread.
+import { Worker } from 'node:worker_threads';
+import { scanFragment, type FragmentResult } from '../detect/engine.ts';
+import type { Ruleset } from '../detect/ruleset.ts';
+import type { Fragment } from '../model/fragment.ts';
+import type { ActiveRulesOptions } from '../rules/active.ts';
+
+export interface PoolOptions {
+  readonly ruleset: Ruleset;
+  /** How the worker rebuilds the same ruleset; no worker when undefined. */
+  readonly workerRules: ActiveRulesOptions | undefined;
+  /** Bytes scanned inline before a worker is started (its start-up costs ~50 ms). */
+  readonly startAfterBytes: number;
+  readonly onResult: (r: FragmentResult) => void;
+  readonly now: () => number;
+}
+
+const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+const MAX_IN_FLIGHT = 64;
+
+export interface MatchPool {
+  /** Scans now, or hands to the worker when it has room; resolves when the caller may continue. */
+  submit(fragment: Fragment, bytes: number): Promise<void>;
+  /** Waits for every fragment handed to the worker. */
+  drain(): Promise<void>;
+}
+
+export function createPool(o: PoolOptions): MatchPool {
+  let worker: Worker | undefined;
+  let failed: Error | undefined;
+  let seen = 0;
+  let nextId = 0;
+  let inFlightBytes = 0;
+  const pending = new Map<number, number>();
+  let idle: (() => void) | undefined;
+
+  const start = (): Worker => {
+    const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+    const w = new Worker(new URL(`./worker.${ext}`, import.meta.url), { workerData: o.workerRules });
+    w.on('message', (msg: { id: number; result: FragmentResult }) => {
+      inFlightBytes -= pending.get(msg.id) ?? 0;
+      pending.delete(msg.id);
+      o.onResult(msg.result);
+      if (pending.size === 0) idle?.();
+    });
+    w.on('error', (e) => {
+      failed = e;
+      idle?.();
+    });
+    w.unref();
+    return w;
+  };
+
+  return {
+    async submit(fragment, bytes) {
+      if (failed !== undefined) throw failed;
+      seen += bytes;
+      if (worker === undefined && o.workerRules !== undefined && seen > o.startAfterBytes) worker = start();
+      if (worker !== undefined && pending.size < MAX_IN_FLIGHT && inFlightBytes + bytes <= MAX_IN_FLIGHT_BYTES) {
+        const id = nextId++;
+        pending.set(id, bytes);
+        inFlightBytes += bytes;
+        worker.postMessage({ id, fragment });
+        return;
+      }
+      o.onResult(scanFragment(fragment, o.ruleset, o.now));
+      // Let worker replies run between inline fragments.
+      if (worker !== undefined) await new Promise<void>((r) => setImmediate(r));
+    },
+    async drain() {
+      if (worker === undefined) return;
+      if (pending.size > 0 && failed === undefined) await new Promise<void>((r) => (idle = r));
+      idle = undefined;
+      await worker.terminate();
+      worker = undefined;
+      if (failed !== undefined) throw failed;
+    },
+  };
+}

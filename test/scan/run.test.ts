@@ -1,0 +1,33 @@
+// Scan service: the worker thread gives exactly the results of the inline path, in the same order.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../src/scan/run.ts';
+import { activeRuleset } from '../../src/rules/active.ts';
+import { EMPTY_CONFIG } from '../../src/config/config.ts';
+import type { Source, SourceEvent } from '../../src/sources/types.ts';
+
+function source(n: number): Source {
+  return {
+    name: 'test',
+    targets: ['mem'],
+    async *events(): AsyncGenerator<SourceEvent> {
+      for (let i = 0; i < n; i++) {
+        const text = `line\n${'x'.repeat(i * 10)}\naws_access_key_id = AKIAQYLPMN5HFIQR${'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[i % 32]}XY${'ABCDEFGH'[i % 8]}\n`;
+        yield { type: 'fragment', bytes: text.length, fragment: { text, path: `f${i}.txt`, provenance: { kind: 'file', path: `f${i}.txt` } } };
+      }
+      yield { type: 'skip', incomplete: false, skipped: { path: 'big.bin', reason: 'too-large' } };
+    },
+  };
+}
+
+test('worker and inline scans agree exactly', async () => {
+  const rulesOptions = { config: EMPTY_CONFIG, ruleFiles: [], noBuiltin: false };
+  const ruleset = activeRuleset(rulesOptions);
+  const base = { ruleset, ignored: new Set<string>(), baseline: undefined, signal: new AbortController().signal, now: () => 0 };
+  const inline = await runScan({ ...base, source: source(300) });
+  const parallel = await runScan({ ...base, source: source(300), workerRules: rulesOptions, workerAfterBytes: 0 });
+  assert.ok(inline.result.findings.length > 0);
+  assert.deepEqual(parallel.result, inline.result);
+  assert.deepEqual(inline.result.summary.skipped, { 'too-large': 1 });
+  assert.equal(inline.result.summary.incomplete, false);
+});
