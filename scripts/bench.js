@@ -39,14 +39,18 @@ if (existsSync(corpus)) {
   const files = walk(tree, []);
   const bytes = files.reduce((n, f) => n + f.bytes, 0);
   const t0 = performance.now();
-  const ruleset = buildRuleset(loadBuiltinRules());
+  const ruleset = buildRuleset(await loadBuiltinRules());
   const loadMs = performance.now() - t0;
   let best = Infinity;
   let matches = 0;
   for (let round = 0; round < 3; round++) {
     const t = performance.now();
     matches = 0;
-    for (const f of files) matches += scanFragment({ text: f.text, path: f.path, provenance: { kind: 'file', path: f.path } }, ruleset).matches.length;
+    for (const f of files)
+      matches += scanFragment(
+        { text: f.text, path: f.path, provenance: { kind: 'file', path: f.path } },
+        ruleset,
+      ).matches.length;
     best = Math.min(best, performance.now() - t);
   }
   // Prefilter alone, for the one-pass keyword figure.
@@ -77,7 +81,13 @@ const time = (args, cwd = repo) => {
   spawnSync(process.execPath, [bin, ...args], { cwd, stdio: 'ignore' });
   return performance.now() - t;
 };
-const nodeBare = median(Array.from({ length: 7 }, () => { const t = performance.now(); spawnSync(process.execPath, ['-e', '0']); return performance.now() - t; }));
+const nodeBare = median(
+  Array.from({ length: 7 }, () => {
+    const t = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    return performance.now() - t;
+  }),
+);
 results.startup = {
   nodeBareMs: +nodeBare.toFixed(0),
   versionMs: +median(Array.from({ length: 7 }, () => time(['--version']))).toFixed(0),
@@ -87,7 +97,11 @@ results.startup = {
 // 3. Git figures (issue 3), when the git bench is present.
 const gitBench = join(repo, 'scripts', 'bench-git.mjs');
 if (existsSync(gitBench) && !process.argv.includes('--no-git')) {
-  const r = spawnSync(process.execPath, [gitBench], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, [gitBench], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     results.git = JSON.parse(r.stdout);
   } catch {

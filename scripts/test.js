@@ -5,7 +5,9 @@ import { globSync } from 'node:fs';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
-  console.error(`npm test needs Node 24 (found ${process.version}); run it through npm so node_modules/.bin/node is used.`);
+  console.error(
+    `npm test needs Node 24 (found ${process.version}); run it through npm so node_modules/.bin/node is used.`,
+  );
   process.exit(2);
 }
 const args = process.argv.slice(2);

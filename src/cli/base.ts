@@ -3,7 +3,9 @@ import { Command, Errors } from '@oclif/core';
 import { EXIT, KeyspillError } from '../errors.ts';
 
 export abstract class BaseCommand extends Command {
-  protected override async catch(err: Error & { oclif?: { exit?: number }; code?: string }): Promise<unknown> {
+  protected override async catch(
+    err: Error & { oclif?: { exit?: number }; code?: string },
+  ): Promise<unknown> {
     if (err instanceof KeyspillError) {
       const hint = err.hint === undefined ? '' : `\n  fix: ${err.hint}`;
       process.stderr.write(`keyspill: ${err.message}${hint}\n`);

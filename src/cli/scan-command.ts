@@ -8,7 +8,11 @@ const MB = 1024 * 1024;
 
 export abstract class ScanCommand extends BaseCommand {
   /** Runs one scan job with the shared flags; `root` is where config and ignore files are looked for. */
-  protected async runJob(flags: ScanFlagValues, root: string, makeSource: ScanJobOptions['makeSource']): Promise<ScanJobResult> {
+  protected async runJob(
+    flags: ScanFlagValues,
+    root: string,
+    makeSource: ScanJobOptions['makeSource'],
+  ): Promise<ScanJobResult> {
     const { runScanJob } = await import('../scan/job.ts');
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
@@ -16,7 +20,9 @@ export abstract class ScanCommand extends BaseCommand {
     const showProgress = process.stderr.isTTY === true || flags.verbose;
     const started = Date.now();
     let progressShown = false;
-    const color = flags.color ?? (process.stdout.isTTY === true && flags.output === undefined && process.env.NO_COLOR === undefined);
+    const color =
+      flags.color ??
+      (process.stdout.isTTY === true && flags.output === undefined && process.env.NO_COLOR === undefined);
     try {
       const job = await runScanJob({
         root,
@@ -50,9 +56,11 @@ export abstract class ScanCommand extends BaseCommand {
       });
       if (progressShown && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       if (flags.verbose) {
-        for (const s of job.result.summary.skippedItems) process.stderr.write(`skipped ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}\n`);
+        for (const s of job.result.summary.skippedItems)
+          process.stderr.write(`skipped ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}\n`);
       }
-      if (job.stdout !== undefined) await new Promise<void>((r) => process.stdout.write(job.stdout!, () => r()));
+      if (job.stdout !== undefined)
+        await new Promise<void>((r) => process.stdout.write(job.stdout!, () => r()));
       if (job.exitCode !== 0) this.exit(job.exitCode);
       return job;
     } finally {

@@ -66,12 +66,14 @@ export function findEncoded(text: string): EncodedRun[] {
   for (const m of text.matchAll(BASE64_RUN)) {
     if (m[0].length > MAX_RUN) continue;
     const bytes = Buffer.from(m[0], 'base64');
-    if (printable(bytes)) runs.push({ start: m.index, end: m.index + m[0].length, encoding: 'base64', decoded: latin1(bytes) });
+    if (printable(bytes))
+      runs.push({ start: m.index, end: m.index + m[0].length, encoding: 'base64', decoded: latin1(bytes) });
   }
   for (const m of text.matchAll(HEX_RUN)) {
     if (m[0].length > MAX_RUN) continue;
     const bytes = hexBytes(m[0]);
-    if (printable(bytes)) runs.push({ start: m.index, end: m.index + m[0].length, encoding: 'hex', decoded: latin1(bytes) });
+    if (printable(bytes))
+      runs.push({ start: m.index, end: m.index + m[0].length, encoding: 'hex', decoded: latin1(bytes) });
   }
   if (text.includes('%')) runs.push(...percentRuns(text));
   return runs;

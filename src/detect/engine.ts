@@ -77,7 +77,8 @@ function scanText(
   const candidates = new Uint8Array(rules.length);
   if (prefilter.candidates(text, candidates) > 0) {
     for (let r = 0; r < rules.length; r++) {
-      if (candidates[r] === 1) scanRule(rules[r]!, text, fragment, place, decodedFrom, result, globalAllowlist, ruleset, now);
+      if (candidates[r] === 1)
+        scanRule(rules[r]!, text, fragment, place, decodedFrom, result, globalAllowlist, ruleset, now);
     }
   }
   if (decodedFrom.length >= ruleset.options.maxDecodeDepth) return;
@@ -106,7 +107,8 @@ function scanRule(
     const entropy = shannonEntropy(secret);
     if (spec.entropy !== undefined && entropy < requiredEntropy(secret, spec.entropy)) continue;
     const span = place(hit.secretStart, hit.secretEnd);
-    if (fragment.lines !== undefined && !fragment.lines.some(([a, b]) => span.line >= a && span.line <= b)) continue;
+    if (fragment.lines !== undefined && !fragment.lines.some(([a, b]) => span.line >= a && span.line <= b))
+      continue;
     const matchText = text.slice(hit.start, hit.end);
     if (allowed(rule.allowlist, fragment.path, secret, matchText, span.lineText)) continue;
     if (allowed(globalAllowlist, fragment.path, secret, matchText, span.lineText)) continue;
@@ -133,7 +135,11 @@ function scanRule(
 }
 
 /** Every match of every rule in one fragment, including inside encoded runs. */
-export function scanFragment(fragment: Fragment, ruleset: Ruleset, now: () => number = Date.now): FragmentResult {
+export function scanFragment(
+  fragment: Fragment,
+  ruleset: Ruleset,
+  now: () => number = Date.now,
+): FragmentResult {
   const result: FragmentResult = { matches: [], cutShort: [] };
   const index = new LineIndex(fragment.text);
   const firstLine = (fragment.firstLine ?? 1) - 1;

@@ -13,7 +13,7 @@ export interface Prefilter {
  * keywords (lower-cased); a rule with none is always a candidate.
  */
 export function buildPrefilter(keywordsByRule: readonly (readonly string[])[]): Prefilter {
-  const children: Map<number, number>[] = [new Map()];
+  const children: Map<number, number>[] = [new Map<number, number>()];
   const outputs: number[][] = [[]];
   const always: number[] = [];
   keywordsByRule.forEach((keywords, rule) => {
@@ -26,7 +26,7 @@ export function buildPrefilter(keywordsByRule: readonly (readonly string[])[]): 
         let next = children[state]!.get(c);
         if (next === undefined) {
           next = children.length;
-          children.push(new Map());
+          children.push(new Map<number, number>());
           outputs.push([]);
           children[state]!.set(c, next);
         }

@@ -18,7 +18,12 @@ export interface Ruleset {
   readonly options: EngineOptions;
 }
 
-export const EMPTY_ALLOWLIST: CompiledAllowlist = { paths: [], regexes: [], regexTarget: 'secret', stopwords: [] };
+export const EMPTY_ALLOWLIST: CompiledAllowlist = {
+  paths: [],
+  regexes: [],
+  regexTarget: 'secret',
+  stopwords: [],
+};
 
 export function buildRuleset(
   rules: readonly CompiledRule[],

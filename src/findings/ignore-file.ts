@@ -24,15 +24,17 @@ export interface Baseline {
 
 /** A baseline sorted by fingerprint, one entry a line, so two branches' baselines merge cleanly. */
 export function formatBaseline(entries: readonly BaselineEntry[]): string {
-  const sorted = [...entries].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+  const sorted = [...entries].sort((a, b) =>
+    a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0,
+  );
   const lines = sorted.map((e) => `    ${JSON.stringify(e)}`);
   return `{\n  "version": 1,\n  "findings": [\n${lines.join(',\n')}${lines.length ? '\n' : ''}  ]\n}\n`;
 }
 
 export function parseBaseline(text: string): Set<string> {
-  const data = JSON.parse(text) as Partial<Baseline>;
+  const data = JSON.parse(text) as { version?: unknown; findings?: unknown };
   if (data.version !== 1 || !Array.isArray(data.findings)) {
     throw new Error('not a keyspill baseline (expected {"version": 1, "findings": [...]})');
   }
-  return new Set(data.findings.map((f) => f.fingerprint));
+  return new Set((data.findings as { fingerprint: string }[]).map((f) => f.fingerprint));
 }

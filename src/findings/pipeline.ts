@@ -53,7 +53,10 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
 }
 
 /** Splits findings into those whose fingerprint is not in `known`, and a count of those that are. */
-export function withoutKnown(findings: readonly Finding[], known: ReadonlySet<string>): { kept: Finding[]; dropped: number } {
+export function withoutKnown(
+  findings: readonly Finding[],
+  known: ReadonlySet<string>,
+): { kept: Finding[]; dropped: number } {
   const kept = findings.filter((f) => !known.has(f.fingerprint));
   return { kept, dropped: findings.length - kept.length };
 }

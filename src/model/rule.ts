@@ -42,7 +42,11 @@ export interface Matcher {
   /** Linear-time engine (user rules) or native backtracking (built-in rules). */
   readonly engine: 'native' | 're2';
   /** Yields hits in order; the search is cut short once `now()` passes `deadline`. */
-  hits(text: string, deadline: number, now: () => number): Iterable<RegexHit> & { readonly cutShort: () => boolean };
+  hits(
+    text: string,
+    deadline: number,
+    now: () => number,
+  ): Iterable<RegexHit> & { readonly cutShort: () => boolean };
 }
 
 /** Where a rule was defined. */

@@ -16,13 +16,13 @@ export interface ActiveRulesOptions {
   readonly engine?: EngineOptions;
 }
 
-export function activeRules(o: ActiveRulesOptions): CompiledRule[] {
-  const rules: CompiledRule[] = o.noBuiltin ? [] : loadBuiltinRules();
+export async function activeRules(o: ActiveRulesOptions): Promise<CompiledRule[]> {
+  const rules: CompiledRule[] = o.noBuiltin ? [] : await loadBuiltinRules();
   const configFile = o.config.file ?? '.keyspill.yaml';
   for (const p of o.config.prefixes) rules.push(compileRule(prefixRule(p), { type: 'config', file: configFile }));
   for (const f of [...o.config.ruleFiles, ...o.ruleFiles]) {
-    const pack = loadRuleFile(f);
-    assertNoProblems(pack.problems);
+    const pack = await loadRuleFile(f);
+    await assertNoProblems(pack.problems);
     rules.push(...pack.rules);
   }
   const ids = new Map<string, CompiledRule>();
@@ -44,12 +44,12 @@ export function activeRules(o: ActiveRulesOptions): CompiledRule[] {
   return rules.filter((r) => !disabled.has(r.spec.id));
 }
 
-export function activeRuleset(o: ActiveRulesOptions): Ruleset {
+export async function activeRuleset(o: ActiveRulesOptions): Promise<Ruleset> {
   let global;
   try {
     global = compileAllowlist({ ...o.config.allowlist, regexTarget: 'secret' });
   } catch (e) {
     throw new ConfigError(`${o.config.file ?? 'config'}: allowlist: ${(e as Error).message}`);
   }
-  return buildRuleset(activeRules(o), global, o.engine ?? DEFAULT_ENGINE_OPTIONS);
+  return buildRuleset(await activeRules(o), global, o.engine ?? DEFAULT_ENGINE_OPTIONS);
 }

@@ -10,14 +10,14 @@ export interface FileCheck {
   readonly problems: readonly PackProblem[];
 }
 
-export function checkRuleFile(path: string, display: string, builtin = false): FileCheck {
+export async function checkRuleFile(path: string, display: string, builtin = false): Promise<FileCheck> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     return { file: display, rules: 0, problems: [{ file: display, line: undefined, ruleId: undefined, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
   }
-  const pack = compilePack(text, display, { type: builtin ? 'builtin' : 'file', file: display });
+  const pack = await compilePack(text, display, { type: builtin ? 'builtin' : 'file', file: display });
   const problems: PackProblem[] = [...pack.problems];
   for (const rule of pack.rules) {
     for (const f of checkExamples(rule)) {

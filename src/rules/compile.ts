@@ -9,7 +9,7 @@ export function compileAllowlist(al: Partial<Allowlist> | undefined): CompiledAl
     try {
       return new RegExp(r.replace(/^\(\?i\)/, ''), r.startsWith('(?i)') ? 'i' : '');
     } catch (e) {
-      throw new Error(`allowlist regex ${JSON.stringify(r)}: ${(e as Error).message}`);
+      throw new Error(`allowlist regex ${JSON.stringify(r)}: ${(e as Error).message}`, { cause: e });
     }
   });
   return {
@@ -29,7 +29,7 @@ export function compileRule(spec: RuleSpec, origin: RuleOrigin): CompiledRule {
     const msg = (e as Error).message;
     const hint =
       origin.type !== 'file' ? '' : ' (user rules use RE2 syntax, as gitleaks does: no lookaround or backreferences)';
-    throw new Error(`regex does not compile: ${msg}${hint}`);
+    throw new Error(`regex does not compile: ${msg}${hint}`, { cause: e });
   }
   return {
     spec,

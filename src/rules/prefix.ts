@@ -1,7 +1,5 @@
 // Custom-prefix rules: "acme_live_ base62 32" in .keyspill.yaml becomes a full rule.
-import { z } from 'zod';
 import type { RuleSpec, Severity } from '../model/rule.ts';
-import { SEVERITIES } from '../model/rule.ts';
 
 export const CHARSETS = {
   base62: 'A-Za-z0-9',
@@ -16,36 +14,15 @@ export const CHARSETS = {
   digits: '0-9',
 } as const;
 export type Charset = keyof typeof CHARSETS;
-const CHARSET_NAMES = Object.keys(CHARSETS) as [Charset, ...Charset[]];
-
-export const prefixObjectSchema = z
-  .object({
-    prefix: z.string().min(2).regex(/^[\x21-\x7e]+$/, 'a prefix is printable ASCII without spaces'),
-    charset: z.enum(CHARSET_NAMES),
-    length: z.union([z.number().int().min(8).max(512), z.string().regex(/^\d+(-\d+)?$/, 'a length is N or N-M')]),
-    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
-    kind: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
-    description: z.string().optional(),
-    severity: z.enum(SEVERITIES as [Severity, ...Severity[]]).optional(),
-  })
-  .strict();
-export type PrefixSpec = z.infer<typeof prefixObjectSchema>;
-
-const ONE_LINE = /^\s*(\S+)\s+([A-Za-z0-9]+)\s+(\d+(?:-\d+)?)\s*$/;
-
-/** Parses the one-line form `PREFIX CHARSET LENGTH` (LENGTH may be `N-M`). */
-export function parsePrefixLine(line: string): PrefixSpec {
-  const m = ONE_LINE.exec(line);
-  if (m === null) {
-    throw new Error(`"${line}" is not of the form "PREFIX CHARSET LENGTH", e.g. "acme_live_ base62 32"`);
-  }
-  const parsed = prefixObjectSchema.safeParse({ prefix: m[1], charset: m[2], length: m[3] });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const detail = issue.path[0] === 'charset' ? `unknown charset "${m[2]}" (one of ${CHARSET_NAMES.join(', ')})` : issue.message;
-    throw new Error(`"${line}": ${detail}`);
-  }
-  return parsed.data;
+/** A custom prefix declaration (validated by prefix-schema.ts). */
+export interface PrefixSpec {
+  readonly prefix: string;
+  readonly charset: Charset;
+  readonly length: number | string;
+  readonly id?: string | undefined;
+  readonly kind?: string | undefined;
+  readonly description?: string | undefined;
+  readonly severity?: Severity | undefined;
 }
 
 function escapeRegex(s: string): string {

@@ -48,36 +48,59 @@ export interface ScanJobResult {
   readonly stdout: string | undefined;
 }
 
-function readFingerprints(file: string, what: string, parse: (t: string) => Set<string>, required: boolean): Set<string> | undefined {
+function readFingerprints(
+  file: string,
+  what: string,
+  parse: (t: string) => Set<string>,
+  required: boolean,
+): Set<string> | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (!required && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new ConfigError(
+      `cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   try {
     return parse(text);
   } catch (e) {
-    throw new ConfigError(`${what} ${file}: ${(e as Error).message}`, `write a new one with --write-baseline ${file}`);
+    throw new ConfigError(
+      `${what} ${file}: ${(e as Error).message}`,
+      `write a new one with --write-baseline ${file}`,
+    );
   }
 }
 
 export async function runScanJob(o: ScanJobOptions): Promise<ScanJobResult> {
-  const config = loadConfig(o.root, o.configFile === undefined ? undefined : resolve(o.cwd, o.configFile));
-  const rulesOptions = { config, ruleFiles: o.ruleFiles.map((f) => resolve(o.cwd, f)), noBuiltin: !o.builtin };
-  const ruleset = activeRuleset(rulesOptions);
-  if (ruleset.rules.length === 0) throw new ConfigError('no rules are active', 'drop --no-builtin, or add rule files with --rules');
+  const config = await loadConfig(
+    o.root,
+    o.configFile === undefined ? undefined : resolve(o.cwd, o.configFile),
+  );
+  const rulesOptions = {
+    config,
+    ruleFiles: o.ruleFiles.map((f) => resolve(o.cwd, f)),
+    noBuiltin: !o.builtin,
+  };
+  const ruleset = await activeRuleset(rulesOptions);
+  if (ruleset.rules.length === 0)
+    throw new ConfigError('no rules are active', 'drop --no-builtin, or add rule files with --rules');
   let maxFileSize: number;
   try {
-    maxFileSize = o.maxFileSize === undefined ? (config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) : parseSize(o.maxFileSize);
+    maxFileSize =
+      o.maxFileSize === undefined ? (config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) : parseSize(o.maxFileSize);
   } catch (e) {
     throw new ConfigError(`--max-file-size: ${(e as Error).message}`);
   }
   const ignoreFile = o.ignoreFile === undefined ? join(o.root, IGNORE_FILE) : resolve(o.cwd, o.ignoreFile);
-  const ignored = readFingerprints(ignoreFile, 'ignore file', parseIgnoreFile, o.ignoreFile !== undefined) ?? new Set<string>();
+  const ignored =
+    readFingerprints(ignoreFile, 'ignore file', parseIgnoreFile, o.ignoreFile !== undefined) ??
+    new Set<string>();
   const baseline =
-    o.baselineFile === undefined ? undefined : readFingerprints(resolve(o.cwd, o.baselineFile), 'baseline', parseBaseline, true);
+    o.baselineFile === undefined
+      ? undefined
+      : readFingerprints(resolve(o.cwd, o.baselineFile), 'baseline', parseBaseline, true);
 
   const source = o.makeSource({ maxFileSize, includeBinary: o.includeBinary });
   const out = await runScan({
@@ -91,10 +114,19 @@ export async function runScanJob(o: ScanJobOptions): Promise<ScanJobResult> {
   });
 
   if (o.writeBaselineFile !== undefined) {
-    const entries = out.beforeBaseline.map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.locations[0]!.path, line: f.locations[0]!.line }));
+    const entries = out.beforeBaseline.map((f) => ({
+      fingerprint: f.fingerprint,
+      ruleId: f.ruleId,
+      path: f.locations[0]!.path,
+      line: f.locations[0]!.line,
+    }));
     writeFileSync(resolve(o.cwd, o.writeBaselineFile), formatBaseline(entries));
   }
-  const report = REPORTERS[o.format].render(out.result, { showSecrets: o.showSecrets, color: o.color, toolVersion: o.toolVersion });
+  const report = REPORTERS[o.format].render(out.result, {
+    showSecrets: o.showSecrets,
+    color: o.color,
+    toolVersion: o.toolVersion,
+  });
   if (o.outputFile !== undefined) writeFileSync(resolve(o.cwd, o.outputFile), report);
 
   const exitCode = out.interrupted

@@ -43,7 +43,7 @@ export function createPool(o: PoolOptions): MatchPool {
       o.onResult(msg.result);
       if (pending.size === 0) idle?.();
     });
-    w.on('error', (e) => {
+    w.on('error', (e: Error) => {
       failed = e;
       idle?.();
     });
@@ -56,7 +56,11 @@ export function createPool(o: PoolOptions): MatchPool {
       if (failed !== undefined) throw failed;
       seen += bytes;
       if (worker === undefined && o.workerRules !== undefined && seen > o.startAfterBytes) worker = start();
-      if (worker !== undefined && pending.size < MAX_IN_FLIGHT && inFlightBytes + bytes <= MAX_IN_FLIGHT_BYTES) {
+      if (
+        worker !== undefined &&
+        pending.size < MAX_IN_FLIGHT &&
+        inFlightBytes + bytes <= MAX_IN_FLIGHT_BYTES
+      ) {
         const id = nextId++;
         pending.set(id, bytes);
         inFlightBytes += bytes;

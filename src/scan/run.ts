@@ -82,12 +82,17 @@ export async function runScan(o: RunScanOptions): Promise<RunScanOutput> {
     if (o.signal.aborted) break;
   }
   await pool.drain();
-  cutShort.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  cutShort.sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0,
+  );
   if (o.source.resolve !== undefined) matches = await o.source.resolve(matches);
 
   const all = sortFindings(groupFindings(dropInlineAllowed(matches)));
   const afterIgnore = withoutKnown(all, o.ignored);
-  const afterBaseline = o.baseline === undefined ? { kept: afterIgnore.kept, dropped: 0 } : withoutKnown(afterIgnore.kept, o.baseline);
+  const afterBaseline =
+    o.baseline === undefined
+      ? { kept: afterIgnore.kept, dropped: 0 }
+      : withoutKnown(afterIgnore.kept, o.baseline);
   if (cutShort.length > 0) incomplete = true;
 
   return {

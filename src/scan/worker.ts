@@ -4,7 +4,7 @@ import { scanFragment } from '../detect/engine.ts';
 import type { Fragment } from '../model/fragment.ts';
 import { activeRuleset, type ActiveRulesOptions } from '../rules/active.ts';
 
-const ruleset = activeRuleset(workerData as ActiveRulesOptions);
+const ruleset = await activeRuleset(workerData as ActiveRulesOptions);
 parentPort!.on('message', (msg: { id: number; fragment: Fragment }) => {
   parentPort!.postMessage({ id: msg.id, result: scanFragment(msg.fragment, ruleset) });
 });

@@ -1,4 +1,5 @@
 // Folder source: walks files and folders, honours .gitignore, skips .git/, binaries, huge files and escaping symlinks.
+import type { Stats } from 'node:fs';
 import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -79,10 +80,19 @@ export function dirSource(o: DirSourceOptions): Source {
       return;
     }
     const path = displayPath(o.cwd, abs);
-    yield { type: 'fragment', bytes: bytes.length, fragment: { text: decodeText(bytes), path, provenance: { kind: 'file', path } } };
+    yield {
+      type: 'fragment',
+      bytes: bytes.length,
+      fragment: { text: decodeText(bytes), path, provenance: { kind: 'file', path } },
+    };
   }
 
-  async function* walk(root: string, dir: string, levels: IgnoreLevel[], signal: AbortSignal): AsyncGenerator<SourceEvent> {
+  async function* walk(
+    root: string,
+    dir: string,
+    levels: IgnoreLevel[],
+    signal: AbortSignal,
+  ): AsyncGenerator<SourceEvent> {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -95,7 +105,11 @@ export function dirSource(o: DirSourceOptions): Source {
       try {
         here = [...levels, { base: dir, ig: ignore().add(await readFile(join(dir, '.gitignore'), 'utf8')) }];
       } catch (e) {
-        yield { type: 'note', note: `could not read ${displayPath(o.cwd, join(dir, '.gitignore'))}: ${errCode(e)}`, incomplete: false };
+        yield {
+          type: 'note',
+          note: `could not read ${displayPath(o.cwd, join(dir, '.gitignore'))}: ${errCode(e)}`,
+          incomplete: false,
+        };
       }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -149,7 +163,7 @@ export function dirSource(o: DirSourceOptions): Source {
     async *events(signal) {
       for (const p of o.paths) {
         const abs = resolve(o.cwd, p);
-        let st;
+        let st: Stats;
         try {
           st = await lstat(abs);
         } catch (e) {
@@ -157,7 +171,10 @@ export function dirSource(o: DirSourceOptions): Source {
           yield skip(abs, code === 'ENOENT' ? 'not-found' : 'unreadable', code, true);
           continue;
         }
-        if (st.isSymbolicLink()) st = await stat(abs).catch(() => st!);
+        if (st.isSymbolicLink()) {
+          const link = st;
+          st = await stat(abs).catch(() => link);
+        }
         if (st.isDirectory()) {
           let root: string;
           try {

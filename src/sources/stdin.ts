@@ -22,7 +22,15 @@ export function stdinSource(o: StdinSourceOptions): Source {
         const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
         total += b.length;
         if (total > o.maxBytes) {
-          yield { type: 'skip', incomplete: true, skipped: { path: o.name, reason: 'too-large', detail: `more than ${o.maxBytes} bytes on stdin (raise --max-file-size)` } };
+          yield {
+            type: 'skip',
+            incomplete: true,
+            skipped: {
+              path: o.name,
+              reason: 'too-large',
+              detail: `more than ${o.maxBytes} bytes on stdin (raise --max-file-size)`,
+            },
+          };
           o.stream.destroy();
           return;
         }
@@ -30,10 +38,22 @@ export function stdinSource(o: StdinSourceOptions): Source {
       }
       const bytes = Buffer.concat(chunks);
       if (!o.includeBinary && looksBinary(bytes)) {
-        yield { type: 'skip', incomplete: false, skipped: { path: o.name, reason: 'binary', detail: 'NUL byte in the first 8000 bytes (--include-binary to scan)' } };
+        yield {
+          type: 'skip',
+          incomplete: false,
+          skipped: {
+            path: o.name,
+            reason: 'binary',
+            detail: 'NUL byte in the first 8000 bytes (--include-binary to scan)',
+          },
+        };
         return;
       }
-      yield { type: 'fragment', bytes: bytes.length, fragment: { text: decodeText(bytes), path: o.name, provenance: { kind: 'stdin', name: o.name } } };
+      yield {
+        type: 'fragment',
+        bytes: bytes.length,
+        fragment: { text: decodeText(bytes), path: o.name, provenance: { kind: 'stdin', name: o.name } },
+      };
     },
   };
 }

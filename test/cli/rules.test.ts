@@ -24,10 +24,18 @@ test('rules check: a good file passes, exit 0', () => {
 
 test('rules check: failing example and matching negative are named, exit 2', () => {
   const root = tempDir();
-  writeTree(root, { 'r.yml': GOOD.replace("'k = acme_short'", "'k = acme_0000000000000000'").replace("'k = acme_a1b2c3d4e5f6g7h8'", "'k = acme_A1'") });
+  writeTree(root, {
+    'r.yml': GOOD.replace("'k = acme_short'", "'k = acme_0000000000000000'").replace(
+      "'k = acme_a1b2c3d4e5f6g7h8'",
+      "'k = acme_A1'",
+    ),
+  });
   const r = runCli(['rules', 'check', 'r.yml', '--json'], { cwd: root });
   assert.equal(r.code, 2);
-  const out = JSON.parse(r.stdout) as { ok: boolean; files: { problems: { ruleId: string; message: string }[] }[] };
+  const out = JSON.parse(r.stdout) as {
+    ok: boolean;
+    files: { problems: { ruleId: string; message: string }[] }[];
+  };
   assert.equal(out.ok, false);
   assert.deepEqual(
     out.files[0]!.problems.map((p) => p.message),
@@ -37,7 +45,12 @@ test('rules check: failing example and matching negative are named, exit 2', () 
 
 test('rules check: schema and regex errors with line numbers', () => {
   const root = tempDir();
-  writeTree(root, { 'r.yml': GOOD.replace("    kind: acme-key\n", "    kind: Acme Key\n").replace("'(acme_[a-z0-9]{16})'", "'(?<=x)acme'") });
+  writeTree(root, {
+    'r.yml': GOOD.replace('    kind: acme-key\n', '    kind: Acme Key\n').replace(
+      "'(acme_[a-z0-9]{16})'",
+      "'(?<=x)acme'",
+    ),
+  });
   const r = runCli(['rules', 'check', 'r.yml'], { cwd: root });
   assert.equal(r.code, 2);
   assert.match(r.stdout, /r\.yml:4: rule "acme-key": kind: use lower-case/);
@@ -45,7 +58,10 @@ test('rules check: schema and regex errors with line numbers', () => {
 
 test('rules list: built-in, config prefix and user rules with their source', () => {
   const root = tempDir();
-  writeTree(root, { 'r.yml': GOOD, '.keyspill.yaml': 'prefixes: ["acme_live_ base62 32"]\nrules: [r.yml]\n' });
+  writeTree(root, {
+    'r.yml': GOOD,
+    '.keyspill.yaml': 'prefixes: ["acme_live_ base62 32"]\nrules: [r.yml]\n',
+  });
   const r = runCli(['rules', 'list', '--json'], { cwd: root });
   assert.equal(r.code, 0, r.stderr);
   const rows = (JSON.parse(r.stdout) as { rules: { id: string; source: string; engine: string }[] }).rules;

@@ -51,17 +51,29 @@ test('finds each planted secret with path and line, exits 1; with all fingerprin
   const r = runCli(['scan', 'dir', '--format', 'json'], { cwd: root });
   assert.equal(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout) as { findings: JsonFinding[]; summary: { findings: number } };
-  const at = (path: string) => report.findings.filter((f) => f.locations.some((l) => l.path === path)).map((f) => [f.kind, f.locations.find((l) => l.path === path)!.line]);
+  const at = (path: string) =>
+    report.findings
+      .filter((f) => f.locations.some((l) => l.path === path))
+      .map((f) => [f.kind, f.locations.find((l) => l.path === path)!.line]);
   assert.deepEqual(at('config/aws.ini'), [['aws-access-key', 3]]);
   assert.deepEqual(at('.env'), [['github-token', 3]]);
   assert.deepEqual(at('src/notify.js'), [['slack-webhook', 3]]);
-  assert.deepEqual(at('src/pay.py').map((x) => x[1]), [4]);
+  assert.deepEqual(
+    at('src/pay.py').map((x) => x[1]),
+    [4],
+  );
   assert.deepEqual(at('deploy/key.pem'), [['private-key', 1]]);
   assert.deepEqual(at('docker-compose.yml'), [['db-connection-uri', 4]]);
   assert.deepEqual(at('internal/client.ts'), [['custom-acme-live', 1]]);
-  assert.ok(!r.stdout.includes(PLANTED.github) && !r.stdout.includes('Zt8qL2vN9xR4mK7p'), 'secrets are redacted');
+  assert.ok(
+    !r.stdout.includes(PLANTED.github) && !r.stdout.includes('Zt8qL2vN9xR4mK7p'),
+    'secrets are redacted',
+  );
 
-  writeFileSync(join(root, '.keyspillignore'), `# reviewed\n${report.findings.map((f) => f.fingerprint).join('\n')}\n`);
+  writeFileSync(
+    join(root, '.keyspillignore'),
+    `# reviewed\n${report.findings.map((f) => f.fingerprint).join('\n')}\n`,
+  );
   const again = runCli(['scan', 'dir'], { cwd: root });
   assert.equal(again.code, 0, again.stdout + again.stderr);
   assert.match(again.stdout, /No leaks found/);
@@ -71,7 +83,9 @@ test('JSON report validates against schema/report-v1.schema.json', () => {
   const root = tempDir();
   plant(root);
   const r = runCli(['scan', 'dir', '.', '-f', 'json'], { cwd: root });
-  const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'report-v1.schema.json'), 'utf8')) as object;
+  const schema = JSON.parse(
+    readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'report-v1.schema.json'), 'utf8'),
+  ) as object;
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   addFormats.default(ajv);
   const validate = ajv.compile(schema);
@@ -83,13 +97,18 @@ test('baseline: written sorted, then only new findings fail', () => {
   plant(root);
   assert.equal(runCli(['scan', 'dir', '--write-baseline', 'base.json'], { cwd: root }).code, 1);
   const base = readFileSync(join(root, 'base.json'), 'utf8');
-  const fps = (JSON.parse(base) as { findings: { fingerprint: string }[] }).findings.map((f) => f.fingerprint);
+  const fps = (JSON.parse(base) as { findings: { fingerprint: string }[] }).findings.map(
+    (f) => f.fingerprint,
+  );
   assert.deepEqual(fps, [...fps].sort());
   assert.equal(runCli(['scan', 'dir', '--baseline', 'base.json'], { cwd: root }).code, 0);
   writeTree(root, { 'new.env': 'NPM_TOKEN=npm_8fK2mQ7xL1pZ4vB8nR3tY6wC0dH5jE2aQ9sT\n' });
   const r = runCli(['scan', 'dir', '--baseline', 'base.json', '-f', 'json'], { cwd: root });
   assert.equal(r.code, 1);
-  assert.deepEqual((JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.locations[0]!.path), ['new.env']);
+  assert.deepEqual(
+    (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.locations[0]!.path),
+    ['new.env'],
+  );
 });
 
 test('inline keyspill:allow suppresses a line', () => {
@@ -115,11 +134,17 @@ test('exit codes: --exit-code overrides 1; a missing path is 3; a bad flag and a
 test('stdin: `scan stdin` and `scan dir -`', () => {
   const root = tempDir();
   const input = `line\nkey=${PLANTED.github}\n`;
-  for (const args of [['scan', 'stdin', '-f', 'json'], ['scan', 'dir', '-', '-f', 'json']]) {
+  for (const args of [
+    ['scan', 'stdin', '-f', 'json'],
+    ['scan', 'dir', '-', '-f', 'json'],
+  ]) {
     const r = runCli(args, { cwd: root, input });
     assert.equal(r.code, 1, r.stderr);
     const f = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
-    assert.deepEqual(f.map((x) => [x.kind, x.locations[0]!.line]), [['github-token', 2]]);
+    assert.deepEqual(
+      f.map((x) => [x.kind, x.locations[0]!.line]),
+      [['github-token', 2]],
+    );
   }
 });
 
@@ -130,7 +155,10 @@ test('--show-secrets prints the secret; --output writes the report to a file', (
   const r = runCli(['scan', 'dir', '-f', 'sarif', '-o', 'out.sarif'], { cwd: root });
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
-  assert.equal((JSON.parse(readFileSync(join(root, 'out.sarif'), 'utf8')) as { version: string }).version, '2.1.0');
+  assert.equal(
+    (JSON.parse(readFileSync(join(root, 'out.sarif'), 'utf8')) as { version: string }).version,
+    '2.1.0',
+  );
 });
 
 test('a user rule file with a bad regex stops the scan with exit 2 naming file, rule and problem', () => {

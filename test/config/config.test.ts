@@ -1,8 +1,10 @@
 // Config and prefix rules: one-line prefixes compile to working rules; bad input names file, line and fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfig, parseSize } from '../../src/config/config.ts';
-import { parsePrefixLine, prefixRule } from '../../src/rules/prefix.ts';
+import { parseSize } from '../../src/config/config.ts';
+import { parseConfig } from '../../src/config/parse.ts';
+import { prefixRule } from '../../src/rules/prefix.ts';
+import { parsePrefixLine } from '../../src/rules/prefix-schema.ts';
 import { compileRule } from '../../src/rules/compile.ts';
 import { checkExamples } from '../../src/rules/check.ts';
 import { scan } from '../helpers/rules.ts';
@@ -15,7 +17,10 @@ test('one-line prefix declaration compiles to a rule that finds the token and pa
   assert.equal(spec.id, 'custom.acme-live');
   const token = 'acme_live_9fK2mQ7xL1pZ4vB8nR3tY6wC0dH5jE2a';
   const m = scan(`API_KEY=${token}\n`, [r]).matches;
-  assert.deepEqual(m.map((x) => x.secret), [token]);
+  assert.deepEqual(
+    m.map((x) => x.secret),
+    [token],
+  );
   assert.equal(scan(`API_KEY=${token}X\n`, [r]).matches.length, 0, 'longer than declared: not this token');
   assert.equal(scan(`API_KEY=acme_live_${'x'.repeat(32)}\n`, [r]).matches.length, 0, 'placeholder');
 });
@@ -45,12 +50,19 @@ test('config: prefixes in both forms, allowlist, rules resolved against the conf
 const bad: [string, string, RegExp][] = [
   ['invalid YAML', 'prefixes: [unclosed\n', /\.keyspill\.yaml:\d+: invalid YAML/],
   ['unknown key', 'prefix:\n  - a b 3\n', /\.keyspill\.yaml:1: config: .*prefix/],
-  ['bad prefix line with its line number', 'prefixes:\n  - ok_ base62 32\n  - nope\n', /\.keyspill\.yaml:3: prefixes: "nope"/],
+  [
+    'bad prefix line with its line number',
+    'prefixes:\n  - ok_ base62 32\n  - nope\n',
+    /\.keyspill\.yaml:3: prefixes: "nope"/,
+  ],
   ['bad size', 'maxFileSize: lots\n', /maxFileSize: "lots" is not a size/],
 ];
 for (const [name, text, re] of bad) {
   test(`config error: ${name}`, () => {
-    assert.throws(() => parseConfig(text, '.keyspill.yaml'), (e: unknown) => e instanceof ConfigError && re.test(e.message));
+    assert.throws(
+      () => parseConfig(text, '.keyspill.yaml'),
+      (e: unknown) => e instanceof ConfigError && re.test(e.message),
+    );
   });
 }
 

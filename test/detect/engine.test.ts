@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { rule, scan } from '../helpers/rules.ts';
 import { compileAllowlist } from '../../src/rules/compile.ts';
 
-const aws = rule({ id: 'aws', keywords: ['akia'], regex: '(?<![A-Z0-9])(AKIA[A-Z2-7]{16})(?![A-Z0-9])', entropy: 3 });
+const aws = rule({
+  id: 'aws',
+  keywords: ['akia'],
+  regex: '(?<![A-Z0-9])(AKIA[A-Z2-7]{16})(?![A-Z0-9])',
+  entropy: 3,
+});
 const KEY = 'AKIAQYLPMN5HFIQR7XYA';
 
 test('secret group, line and column (1-based) of the secret', () => {
@@ -12,7 +17,10 @@ test('secret group, line and column (1-based) of the secret', () => {
   assert.equal(r.matches.length, 1);
   const m = r.matches[0]!;
   assert.equal(m.secret, KEY);
-  assert.deepEqual([m.location.line, m.location.column, m.location.endLine, m.location.endColumn], [2, 10, 2, 30]);
+  assert.deepEqual(
+    [m.location.line, m.location.column, m.location.endLine, m.location.endColumn],
+    [2, 10, 2, 30],
+  );
   assert.equal(m.lineText, `  key = "${KEY}"`);
 });
 
@@ -36,9 +44,20 @@ test('allowlists: path glob, regex on secret, regex on line, stopwords', () => {
   const withPaths = rule({ regex: '(AKIA[A-Z2-7]{16})', allowlist: { paths: ['test/**'] } });
   assert.equal(scan(KEY, [withPaths], { path: 'test/a/b.txt' }).matches.length, 0);
   assert.equal(scan(KEY, [withPaths], { path: 'src/b.txt' }).matches.length, 1);
-  assert.equal(scan(KEY, [rule({ regex: '(AKIA[A-Z2-7]{16})', allowlist: { regexes: ['7XYA$'] } })]).matches.length, 0);
-  assert.equal(scan(`${KEY} # fake`, [rule({ regex: '(AKIA[A-Z2-7]{16})', allowlist: { regexes: ['# fake'], regexTarget: 'line' } })]).matches.length, 0);
-  assert.equal(scan(KEY, [rule({ regex: '(AKIA[A-Z2-7]{16})', allowlist: { stopwords: ['qylp'] } })]).matches.length, 0);
+  assert.equal(
+    scan(KEY, [rule({ regex: '(AKIA[A-Z2-7]{16})', allowlist: { regexes: ['7XYA$'] } })]).matches.length,
+    0,
+  );
+  assert.equal(
+    scan(`${KEY} # fake`, [
+      rule({ regex: '(AKIA[A-Z2-7]{16})', allowlist: { regexes: ['# fake'], regexTarget: 'line' } }),
+    ]).matches.length,
+    0,
+  );
+  assert.equal(
+    scan(KEY, [rule({ regex: '(AKIA[A-Z2-7]{16})', allowlist: { stopwords: ['qylp'] } })]).matches.length,
+    0,
+  );
   const global = compileAllowlist({ paths: ['**/*.md'] });
   assert.equal(scan(KEY, [aws], { path: 'docs/x.md' }, undefined, global).matches.length, 0);
 });
@@ -55,11 +74,20 @@ test('base64-encoded secrets are found and marked as decoded, at the encoded run
 
 test('hex and percent encodings, and nested base64(base64(secret)) to the depth limit', () => {
   const hex = Buffer.from(`key ${KEY} end`).toString('hex');
-  assert.deepEqual(scan(hex, [aws]).matches.map((m) => m.location.decodedFrom), [['hex']]);
+  assert.deepEqual(
+    scan(hex, [aws]).matches.map((m) => m.location.decodedFrom),
+    [['hex']],
+  );
   const pct = `u=${encodeURIComponent(`{"k":"${KEY}"}`)}`;
-  assert.deepEqual(scan(pct, [aws]).matches.map((m) => m.location.decodedFrom), [['percent']]);
+  assert.deepEqual(
+    scan(pct, [aws]).matches.map((m) => m.location.decodedFrom),
+    [['percent']],
+  );
   const twice = Buffer.from(Buffer.from(`id=${KEY} and more text`).toString('base64')).toString('base64');
-  assert.deepEqual(scan(twice, [aws]).matches.map((m) => m.location.decodedFrom), [['base64', 'base64']]);
+  assert.deepEqual(
+    scan(twice, [aws]).matches.map((m) => m.location.decodedFrom),
+    [['base64', 'base64']],
+  );
   const thrice = Buffer.from(twice).toString('base64');
   assert.equal(scan(thrice, [aws]).matches.length, 0, 'depth limit 2');
 });
@@ -67,7 +95,10 @@ test('hex and percent encodings, and nested base64(base64(secret)) to the depth 
 test('Fragment.lines keeps only matches on the listed lines', () => {
   const text = `${KEY}\nx\nAKIAZZLPMN5HFIQR7XYB\n`;
   const r = scan(text, [aws], { lines: [[3, 3]] });
-  assert.deepEqual(r.matches.map((m) => m.location.line), [3]);
+  assert.deepEqual(
+    r.matches.map((m) => m.location.line),
+    [3],
+  );
 });
 
 test('firstLine offsets reported lines', () => {
@@ -75,12 +106,15 @@ test('firstLine offsets reported lines', () => {
 });
 
 test('a pathological user regex cannot hang: user rules run on linear-time RE2', () => {
-  const evil = rule({ regex: '(a+)+$' , secretGroup: 0}, 'file');
+  const evil = rule({ regex: '(a+)+$', secretGroup: 0 }, 'file');
   assert.equal(evil.matcher.engine, 're2');
   const started = Date.now();
   const r = scan(`${'a'.repeat(50_000)}!`, [evil]);
   assert.equal(r.matches.length, 0);
-  assert.ok(Date.now() - started < 5000, 'RE2 is linear; the native engine would take longer than the universe');
+  assert.ok(
+    Date.now() - started < 5000,
+    'RE2 is linear; the native engine would take longer than the universe',
+  );
 });
 
 test('a rule that exceeds its time budget on a fragment is cut short and reported', () => {

@@ -11,10 +11,19 @@ const KEY = 'AKIAQYLPMN5HFIQR7XYA';
 
 test('same rule and secret in two places: one finding, two locations', () => {
   const a = scan(`${KEY}\n`, [aws], { path: 'a.txt', provenance: { kind: 'file', path: 'a.txt' } }).matches;
-  const b = scan(`\n\n${KEY}\n`, [aws], { path: 'b.txt', provenance: { kind: 'file', path: 'b.txt' } }).matches;
+  const b = scan(`\n\n${KEY}\n`, [aws], {
+    path: 'b.txt',
+    provenance: { kind: 'file', path: 'b.txt' },
+  }).matches;
   const f = groupFindings([...a, ...b]);
   assert.equal(f.length, 1);
-  assert.deepEqual(f[0]!.locations.map((l) => [l.path, l.line]), [['a.txt', 1], ['b.txt', 3]]);
+  assert.deepEqual(
+    f[0]!.locations.map((l) => [l.path, l.line]),
+    [
+      ['a.txt', 1],
+      ['b.txt', 3],
+    ],
+  );
 });
 
 test('the fingerprint does not change when the secret moves', () => {
@@ -27,7 +36,10 @@ test('the fingerprint does not change when the secret moves', () => {
 
 test('inline keyspill:allow drops the match on that line only', () => {
   const m = scan(`${KEY} # keyspill:allow\nAKIAZZLPMN5HFIQR7XYB\n`, [aws]).matches;
-  assert.deepEqual(dropInlineAllowed(m).map((x) => x.location.line), [2]);
+  assert.deepEqual(
+    dropInlineAllowed(m).map((x) => x.location.line),
+    [2],
+  );
 });
 
 test('ignore file: comments and blanks; known fingerprints dropped and counted', () => {
@@ -52,9 +64,13 @@ test('baseline is sorted by fingerprint and byte-identical whatever the input or
 test('sort is stable by path, line, then severity', () => {
   const m = [
     ...scan(`x\n${KEY}\n`, [aws], { path: 'b.txt', provenance: { kind: 'file', path: 'b.txt' } }).matches,
-    ...scan(`AKIAZZLPMN5HFIQR7XYB\n`, [aws], { path: 'a.txt', provenance: { kind: 'file', path: 'a.txt' } }).matches,
+    ...scan(`AKIAZZLPMN5HFIQR7XYB\n`, [aws], { path: 'a.txt', provenance: { kind: 'file', path: 'a.txt' } })
+      .matches,
   ];
-  assert.deepEqual(sortFindings(groupFindings(m)).map((f) => f.locations[0]!.path), ['a.txt', 'b.txt']);
+  assert.deepEqual(
+    sortFindings(groupFindings(m)).map((f) => f.locations[0]!.path),
+    ['a.txt', 'b.txt'],
+  );
 });
 
 test('redaction keeps at most a quarter of the secret and never the whole of a short one', () => {

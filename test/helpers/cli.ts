@@ -10,7 +10,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], o: { cwd: string; input?: string | Buffer; env?: Record<string, string> }): CliResult {
+export function runCli(
+  args: readonly string[],
+  o: { cwd: string; input?: string | Buffer; env?: Record<string, string> },
+): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: o.cwd,
     input: o.input ?? '',

@@ -5,7 +5,10 @@ import { scanFragment } from '../../src/detect/engine.ts';
 import type { CompiledAllowlist, CompiledRule, RuleOrigin, RuleSpec } from '../../src/model/rule.ts';
 import type { Fragment } from '../../src/model/fragment.ts';
 
-export function rule(partial: Partial<RuleSpec> & Pick<RuleSpec, 'regex'>, origin: RuleOrigin['type'] = 'builtin'): CompiledRule {
+export function rule(
+  partial: Partial<RuleSpec> & Pick<RuleSpec, 'regex'>,
+  origin: RuleOrigin['type'] = 'builtin',
+): CompiledRule {
   return compileRule(
     {
       id: 'test-rule',
@@ -29,5 +32,8 @@ export function scan(
   options: EngineOptions = DEFAULT_ENGINE_OPTIONS,
   global?: CompiledAllowlist,
 ) {
-  return scanFragment({ text, path: 'f.txt', provenance: { kind: 'file', path: 'f.txt' }, ...extra }, buildRuleset(rules, global, options));
+  return scanFragment(
+    { text, path: 'f.txt', provenance: { kind: 'file', path: 'f.txt' }, ...extra },
+    buildRuleset(rules, global, options),
+  );
 }

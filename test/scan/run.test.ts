@@ -13,7 +13,11 @@ function source(n: number): Source {
     async *events(): AsyncGenerator<SourceEvent> {
       for (let i = 0; i < n; i++) {
         const text = `line\n${'x'.repeat(i * 10)}\naws_access_key_id = AKIAQYLPMN5HFIQR${'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[i % 32]}XY${'ABCDEFGH'[i % 8]}\n`;
-        yield { type: 'fragment', bytes: text.length, fragment: { text, path: `f${i}.txt`, provenance: { kind: 'file', path: `f${i}.txt` } } };
+        yield {
+          type: 'fragment',
+          bytes: text.length,
+          fragment: { text, path: `f${i}.txt`, provenance: { kind: 'file', path: `f${i}.txt` } },
+        };
       }
       yield { type: 'skip', incomplete: false, skipped: { path: 'big.bin', reason: 'too-large' } };
     },
@@ -22,10 +26,21 @@ function source(n: number): Source {
 
 test('worker and inline scans agree exactly', async () => {
   const rulesOptions = { config: EMPTY_CONFIG, ruleFiles: [], noBuiltin: false };
-  const ruleset = activeRuleset(rulesOptions);
-  const base = { ruleset, ignored: new Set<string>(), baseline: undefined, signal: new AbortController().signal, now: () => 0 };
+  const ruleset = await activeRuleset(rulesOptions);
+  const base = {
+    ruleset,
+    ignored: new Set<string>(),
+    baseline: undefined,
+    signal: new AbortController().signal,
+    now: () => 0,
+  };
   const inline = await runScan({ ...base, source: source(300) });
-  const parallel = await runScan({ ...base, source: source(300), workerRules: rulesOptions, workerAfterBytes: 0 });
+  const parallel = await runScan({
+    ...base,
+    source: source(300),
+    workerRules: rulesOptions,
+    workerAfterBytes: 0,
+  });
   assert.ok(inline.result.findings.length > 0);
   assert.deepEqual(parallel.result, inline.result);
   assert.deepEqual(inline.result.summary.skipped, { 'too-large': 1 });

@@ -8,13 +8,15 @@ import { dirSource, type DirSourceOptions } from '../../src/sources/dir.ts';
 import type { SourceEvent } from '../../src/sources/types.ts';
 import { tempDir, writeTree } from '../helpers/tmp.ts';
 
-async function collect(o: Partial<DirSourceOptions> & { cwd: string }): Promise<{ files: string[]; skips: string[]; incomplete: boolean; texts: Map<string, string> }> {
+async function collect(
+  o: Partial<DirSourceOptions> & { cwd: string },
+): Promise<{ files: string[]; skips: string[]; incomplete: boolean; texts: Map<string, string> }> {
   const src = dirSource({ paths: ['.'], useGitignore: true, includeBinary: false, maxFileSize: 1000, ...o });
   const files: string[] = [];
   const skips: string[] = [];
   const texts = new Map<string, string>();
   let incomplete = false;
-  for await (const ev of src.events(new AbortController().signal) as AsyncIterable<SourceEvent>) {
+  for await (const ev of src.events(new AbortController().signal)) {
     if (ev.type === 'fragment') {
       files.push(ev.fragment.path);
       texts.set(ev.fragment.path, ev.fragment.text);
@@ -43,9 +45,20 @@ test('dotfiles and dot-folders are scanned; .git/ is not; .gitignore (nested) is
     'src/main.ts': 'x',
   });
   const r = await collect({ cwd: root });
-  assert.deepEqual(r.files.sort(), ['.docker/config.json', '.env', '.git-credentials', '.gitignore', '.npmrc', '.ssh/id_rsa', 'src/.gitignore', 'src/main.ts']);
+  assert.deepEqual(r.files.sort(), [
+    '.docker/config.json',
+    '.env',
+    '.git-credentials',
+    '.gitignore',
+    '.npmrc',
+    '.ssh/id_rsa',
+    'src/.gitignore',
+    'src/main.ts',
+  ]);
   const all = await collect({ cwd: root, useGitignore: false });
-  assert.ok(all.files.includes('build/out.js') && all.files.includes('app.log') && all.files.includes('src/gen.ts'));
+  assert.ok(
+    all.files.includes('build/out.js') && all.files.includes('app.log') && all.files.includes('src/gen.ts'),
+  );
   assert.ok(!all.files.some((f) => f.startsWith('.git/')));
 });
 

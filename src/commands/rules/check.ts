@@ -1,5 +1,6 @@
 // `keyspill rules check FILE…`: validate rule files (schema, regex, examples, negative examples).
 import { Args, Flags } from '@oclif/core';
+import { relative, resolve } from 'node:path';
 import { BaseCommand } from '../../cli/base.ts';
 
 export default class RulesCheck extends BaseCommand {
@@ -13,8 +14,7 @@ export default class RulesCheck extends BaseCommand {
     const { argv, flags } = await this.parse(RulesCheck);
     const { checkRuleFile } = await import('../../rules/check-file.ts');
     const { formatProblem } = await import('../../rules/pack.ts');
-    const { relative, resolve } = await import('node:path');
-    const results = (argv as string[]).map((f) => checkRuleFile(resolve(f), relative(process.cwd(), resolve(f)) || f));
+    const results = await Promise.all((argv as string[]).map((f) => checkRuleFile(resolve(f), relative(process.cwd(), resolve(f)) || f)));
     const bad = results.some((r) => r.problems.length > 0);
     if (flags.json) {
       this.log(JSON.stringify({ ok: !bad, files: results }, null, 2));

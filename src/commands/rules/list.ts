@@ -1,5 +1,6 @@
 // `keyspill rules list`: every active rule, with where it came from.
 import { Flags } from '@oclif/core';
+import { resolve } from 'node:path';
 import { BaseCommand } from '../../cli/base.ts';
 
 export default class RulesList extends BaseCommand {
@@ -16,10 +17,9 @@ export default class RulesList extends BaseCommand {
     const { flags } = await this.parse(RulesList);
     const { loadConfig } = await import('../../config/config.ts');
     const { activeRules } = await import('../../rules/active.ts');
-    const { resolve } = await import('node:path');
     const cwd = process.cwd();
-    const config = loadConfig(cwd, flags.config === undefined ? undefined : resolve(cwd, flags.config));
-    const rules = activeRules({ config, ruleFiles: (flags.rules ?? []).map((f) => resolve(cwd, f)), noBuiltin: !flags.builtin });
+    const config = await loadConfig(cwd, flags.config === undefined ? undefined : resolve(cwd, flags.config));
+    const rules = await activeRules({ config, ruleFiles: (flags.rules ?? []).map((f) => resolve(cwd, f)), noBuiltin: !flags.builtin });
     const rows = rules.map((r) => ({
       id: r.spec.id,
       kind: r.spec.kind,

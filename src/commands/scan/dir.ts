@@ -19,7 +19,11 @@ export default class ScanDir extends ScanCommand {
   static override args = { path: Args.string({ description: 'Files or folders to scan.', required: false }) };
   static override flags = {
     ...scanFlags,
-    ignore: Flags.boolean({ summary: 'Honour .gitignore files (--no-ignore scans everything).', default: true, allowNo: true }),
+    ignore: Flags.boolean({
+      summary: 'Honour .gitignore files (--no-ignore scans everything).',
+      default: true,
+      allowNo: true,
+    }),
   };
 
   async run(): Promise<unknown> {
@@ -31,11 +35,26 @@ export default class ScanDir extends ScanCommand {
     if (paths.includes('-')) {
       if (paths.length > 1) this.error('"-" (stdin) cannot be combined with other paths', { exit: 2 });
       const { stdinSource } = await import('../../sources/stdin.ts');
-      return (await this.runJob(flags, root, (s) => stdinSource({ stream: process.stdin, name: '-', maxBytes: s.maxFileSize, includeBinary: s.includeBinary }))).result;
+      return (
+        await this.runJob(flags, root, (s) =>
+          stdinSource({
+            stream: process.stdin,
+            name: '-',
+            maxBytes: s.maxFileSize,
+            includeBinary: s.includeBinary,
+          }),
+        )
+      ).result;
     }
     const { dirSource } = await import('../../sources/dir.ts');
     const job = await this.runJob(flags, root, (s) =>
-      dirSource({ paths, cwd, useGitignore: flags.ignore, includeBinary: s.includeBinary, maxFileSize: s.maxFileSize }),
+      dirSource({
+        paths,
+        cwd,
+        useGitignore: flags.ignore,
+        includeBinary: s.includeBinary,
+        maxFileSize: s.maxFileSize,
+      }),
     );
     return job.result;
   }

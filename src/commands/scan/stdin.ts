@@ -5,7 +5,9 @@ import { scanFlags } from '../../cli/scan-flags.ts';
 
 export default class ScanStdin extends ScanCommand {
   static override summary = 'Scan standard input for leaked secrets.';
-  static override examples = ['kubectl get configmap app -o yaml | <%= config.bin %> scan stdin --name configmap/app'];
+  static override examples = [
+    'kubectl get configmap app -o yaml | <%= config.bin %> scan stdin --name configmap/app',
+  ];
   static override flags = {
     ...scanFlags,
     name: Flags.string({ summary: 'Name for the input in reports.', default: '-' }),
@@ -15,7 +17,12 @@ export default class ScanStdin extends ScanCommand {
     const { flags } = await this.parse(ScanStdin);
     const { stdinSource } = await import('../../sources/stdin.ts');
     const job = await this.runJob(flags, process.cwd(), (s) =>
-      stdinSource({ stream: process.stdin, name: flags.name, maxBytes: s.maxFileSize, includeBinary: s.includeBinary }),
+      stdinSource({
+        stream: process.stdin,
+        name: flags.name,
+        maxBytes: s.maxFileSize,
+        includeBinary: s.includeBinary,
+      }),
     );
     return job.result;
   }

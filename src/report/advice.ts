@@ -1,0 +1,51 @@
+// Remediation advice: what to do about a leaked secret of each kind, shared by the text and SARIF reporters.
+import { INLINE_ALLOW } from '../findings/pipeline.ts';
+import type { Finding } from '../model/match.ts';
+
+/** The ignore file the scan reads by default (kept here so this folder imports nothing with I/O). */
+export const IGNORE_FILE = '.keyspillignore';
+
+/** How to rotate or revoke a secret, by rule kind. Kinds not listed get the generic advice. */
+const ROTATE_BY_KIND: Readonly<Record<string, string>> = {
+  'aws-access-key':
+    'Deactivate the access key in IAM (aws iam update-access-key --status Inactive), create a replacement and roll it out, then delete the old key. Review CloudTrail for calls made with the key since it leaked.',
+  'github-token':
+    'Revoke the token in GitHub (Settings → Developer settings, or the organisation’s token list), issue a new one with the least scope needed, and review the audit log for its use.',
+  'gitlab-token':
+    'Revoke the token in GitLab (User or Project settings → Access tokens), issue a replacement, and review the audit events for its use.',
+  'slack-token':
+    'Revoke the token at api.slack.com (or rotate it in the app’s OAuth settings), reinstall the app for a new token, and review the workspace access logs.',
+  'slack-webhook': 'Delete the incoming webhook in the Slack app’s settings and create a new one.',
+  'stripe-key':
+    'Roll the key in the Stripe dashboard (Developers → API keys), update its users, and review the request logs for its use.',
+  'private-key':
+    'Treat the key pair as compromised: generate a new key pair, replace the public key wherever it is trusted (authorized_keys, certificates, deploy keys), and revoke any certificate issued for the old key.',
+  password:
+    'Change the password at its service, update the systems that use it, and check the service’s sign-in logs for use since it leaked.',
+};
+
+const GENERIC_ROTATE =
+  'Revoke the credential at its issuer, issue a replacement, update the systems that use it, and check the issuer’s logs for use since it leaked.';
+
+/** Rotate/revoke advice for a kind of secret. */
+export function rotateAdvice(kind: string): string {
+  return ROTATE_BY_KIND[kind] ?? GENERIC_ROTATE;
+}
+
+/** The command that opens an incident for a finding. */
+export function incidentCommand(fingerprint: string): string {
+  return `keyspill respond incident --fingerprint ${fingerprint}`;
+}
+
+/** How to silence a false positive. */
+export function ignoreAdvice(fingerprint: string): string {
+  return `If this is a false positive, add ${fingerprint} to ${IGNORE_FILE}, or put ${INLINE_ALLOW} in a comment on the line.`;
+}
+
+/** True when any location of the finding is in git history but no longer at HEAD. */
+export function historyOnly(finding: Finding): boolean {
+  return finding.locations.some((l) => l.provenance.kind === 'git' && !l.provenance.atHead);
+}
+
+export const HISTORY_NOTE =
+  'Deleting the secret from the files does not remove it from git history or from existing clones: rotate it.';

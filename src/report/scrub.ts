@@ -1,0 +1,21 @@
+// Secret scrubbing: replaces any clear secret found in free text (paths, commit summaries, notes) with its redacted form.
+import type { ScanResult } from '../model/result.ts';
+
+/**
+ * A function that rewrites every occurrence of a finding's secret in `text` to the redacted form.
+ * The identity when secrets are to be shown. Reporters pass every string they did not write
+ * themselves through it, so a secret quoted in a commit message or a path cannot slip out.
+ */
+export function scrubber(result: ScanResult, showSecrets: boolean): (text: string) => string {
+  if (showSecrets) return (text) => text;
+  const pairs = result.findings
+    .filter((f) => f.secret.length > 0)
+    .map((f) => [f.secret, f.redacted] as const)
+    .sort((a, b) => b[0].length - a[0].length);
+  if (pairs.length === 0) return (text) => text;
+  return (text) => {
+    let out = text;
+    for (const [secret, redacted] of pairs) if (out.includes(secret)) out = out.split(secret).join(redacted);
+    return out;
+  };
+}

@@ -1,0 +1,182 @@
+// Text reporter: findings for a person at a terminal, each with its locations and next steps, then a summary.
+import type { Finding, Location } from '../model/match.ts';
+import type { GitProvenance } from '../model/provenance.ts';
+import { SKIP_REASONS, type ScanResult, type ScanSummary } from '../model/result.ts';
+import { SEVERITIES, type Severity } from '../model/rule.ts';
+import { HISTORY_NOTE, historyOnly, ignoreAdvice, incidentCommand, rotateAdvice } from './advice.ts';
+import { palette, type Palette } from './ansi.ts';
+import { scrubber } from './scrub.ts';
+import type { RenderOptions, Reporter } from './types.ts';
+
+/** C0/C1 controls and bidi overrides: shown escaped so a file name or commit message cannot drive the terminal. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+function printable(s: string): string {
+  return s.replace(UNPRINTABLE, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]!}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function severityLabel(sev: Severity, p: Palette): string {
+  const label = sev.toUpperCase();
+  switch (sev) {
+    case 'critical':
+      return p.bold(p.red(label));
+    case 'high':
+      return p.red(label);
+    case 'medium':
+      return p.yellow(label);
+    case 'low':
+      return p.cyan(label);
+  }
+}
+
+function shortDate(iso: string): string {
+  return /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : iso;
+}
+
+/** Lines describing one location: `path:line:column` plus what kind of place it is. */
+function locationLines(l: Location, clean: (s: string) => string, p: Palette): string[] {
+  const place = `${clean(l.path)}:${l.line}:${l.column}`;
+  const tags: string[] = [];
+  const prov = l.provenance;
+  switch (prov.kind) {
+    case 'file':
+      break;
+    case 'stdin':
+      tags.push('stdin');
+      break;
+    case 'staged':
+      tags.push('staged change');
+      break;
+    case 'git':
+      tags.push(prov.atHead ? p.red('still at HEAD') : p.yellow('history only'));
+      break;
+  }
+  if (l.decodedFrom.length > 0) tags.push(`decoded from ${l.decodedFrom.join(', then ')}`);
+  const head = `    ${place}${tags.length > 0 ? `  (${tags.join('; ')})` : ''}`;
+  return prov.kind === 'git' ? [head, ...gitLines(prov, clean, p)] : [head];
+}
+
+function gitLines(prov: GitProvenance, clean: (s: string) => string, p: Palette): string[] {
+  const intro = prov.introduced;
+  const lines: string[] = [];
+  if (intro === undefined) {
+    lines.push(`      ${p.dim(`blob ${clean(prov.blob).slice(0, 12)}; introducing commit unknown`)}`);
+  } else {
+    const path = intro.path !== prov.path ? ` as ${clean(intro.path)}` : '';
+    lines.push(
+      `      introduced in ${p.bold(clean(intro.commit).slice(0, 7))}${path} by ${clean(intro.author)} on ${clean(shortDate(intro.date))}: ${clean(intro.summary)}`,
+    );
+  }
+  const others = prov.seenIn.filter((r) => r.commit !== intro?.commit).length;
+  if (others > 0) lines.push(`      ${p.dim(`also introduced in ${plural(others, 'other commit')}`)}`);
+  return lines;
+}
+
+function findingLines(
+  f: Finding,
+  index: number,
+  total: number,
+  options: RenderOptions,
+  clean: (s: string) => string,
+  p: Palette,
+): string[] {
+  const secret = options.showSecrets ? f.secret : f.redacted;
+  const lines = [
+    `${p.dim(`[${index + 1}/${total}]`)} ${severityLabel(f.severity, p)}  ${p.bold(clean(f.description))} ${p.dim(`(${clean(f.ruleId)})`)}`,
+    `  Secret       ${options.showSecrets ? p.magenta(printable(secret)) : clean(secret)}`,
+    `  Fingerprint  ${clean(f.fingerprint)}`,
+    `  Locations`,
+    ...f.locations.flatMap((l) => locationLines(l, clean, p)),
+    `  Next steps`,
+    `    1. Rotate: ${rotateAdvice(f.kind)}`,
+  ];
+  if (historyOnly(f)) lines.push(`       ${HISTORY_NOTE}`);
+  lines.push(
+    `    2. Open an incident: ${p.cyan(incidentCommand(clean(f.fingerprint)))}`,
+    `    3. ${ignoreAdvice(clean(f.fingerprint))}`,
+  );
+  return lines;
+}
+
+function countBySeverity(findings: readonly Finding[]): string {
+  const counts = new Map<Severity, number>();
+  for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  return [...SEVERITIES]
+    .reverse()
+    .filter((s) => counts.has(s))
+    .map((s) => `${counts.get(s)!} ${s}`)
+    .join(', ');
+}
+
+function summaryLines(result: ScanResult, clean: (s: string) => string, p: Palette): string[] {
+  const s: ScanSummary = result.summary;
+  const n = result.findings.length;
+  const lines = [p.bold('Summary')];
+  lines.push(n === 0 ? '  0 findings' : `  ${plural(n, 'finding')}: ${countBySeverity(result.findings)}`);
+  lines.push(
+    `  Scanned ${plural(s.itemsScanned, 'item')} (${formatBytes(s.bytesScanned)}) with ${plural(s.rules, 'rule')} in ${formatDuration(s.durationMs)}`,
+  );
+  if (s.ignored > 0 || s.baselined > 0) {
+    lines.push(`  Not shown: ${s.ignored} ignored by .keyspillignore, ${s.baselined} in the baseline`);
+  }
+  const skipped = SKIP_REASONS.flatMap((r) => {
+    const c = s.skipped[r] ?? 0;
+    return c > 0 ? [`${c} ${r}`] : [];
+  });
+  if (skipped.length > 0) lines.push(`  Skipped: ${skipped.join(', ')}`);
+  for (const c of s.cutShort) {
+    lines.push(
+      `  ${p.yellow('Cut short:')} rule ${clean(c.ruleId)} exceeded its time budget on ${clean(c.path)}; later matches there may be missed`,
+    );
+  }
+  for (const note of s.notes) lines.push(`  Note: ${clean(note)}`);
+  if (s.incomplete)
+    lines.push(`  ${p.bold(p.yellow('Scan incomplete:'))} some of what was asked for could not be scanned`);
+  return lines;
+}
+
+function render(result: ScanResult, options: RenderOptions): string {
+  const p = palette(options.color);
+  const scrub = scrubber(result, options.showSecrets);
+  const clean = (s: string): string => printable(scrub(s));
+  const total = result.findings.length;
+  const blocks: string[][] = [];
+  if (total === 0) {
+    blocks.push([p.green(p.bold('No leaks found.'))]);
+  } else {
+    blocks.push([p.bold(p.red(`keyspill found ${plural(total, 'leaked secret')}`))]);
+    result.findings.forEach((f, i) => blocks.push(findingLines(f, i, total, options, clean, p)));
+  }
+  blocks.push(summaryLines(result, clean, p));
+  return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
+}
+
+export const text: Reporter = {
+  description: 'Human-readable report for a terminal, with next steps per finding.',
+  extension: 'txt',
+  render,
+};
