@@ -8,29 +8,64 @@ export interface EncodedRun {
   readonly decoded: string;
 }
 
-const BASE64_RUN = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
-const HEX_RUN = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Fa-f])/g;
+const MIN_BASE64_RUN = 24;
+const MIN_HEX_RUN = 32;
 const MIN_DECODED = 12;
 const MAX_RUN = 1 << 20;
+
+/** Character classes over ASCII: bit 1 base64 (standard and url-safe), bit 2 hex. */
+const CLASS = new Uint8Array(128);
+/** Base64 digit values (standard and url-safe alphabets). */
+const B64_VALUE = new Int8Array(128).fill(-1);
+{
+  const std = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  for (let i = 0; i < std.length; i++) B64_VALUE[std.charCodeAt(i)] = i;
+  B64_VALUE[43] = B64_VALUE[45] = 62; // + -
+  B64_VALUE[47] = B64_VALUE[95] = 63; // / _
+  for (let c = 0; c < 128; c++) if (B64_VALUE[c]! >= 0) CLASS[c] = 1;
+  for (const c of '0123456789abcdefABCDEF') CLASS[c.charCodeAt(0)]! |= 2;
+}
+
+function printableByte(b: number): boolean {
+  return (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d;
+}
 
 /** True when bytes are (almost all) printable ASCII text: the only decodings worth scanning. */
 function printable(bytes: Uint8Array): boolean {
   if (bytes.length < MIN_DECODED) return false;
   let ok = 0;
-  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d) ok++;
+  for (const b of bytes) if (printableByte(b)) ok++;
   return ok / bytes.length >= 0.95;
+}
+
+/** Cheap test on the first two quads: base64 of text decodes to printable bytes from the start. */
+function base64StartsAsText(text: string, start: number): boolean {
+  for (let q = start; q < start + 8; q += 4) {
+    const v =
+      (B64_VALUE[text.charCodeAt(q)]! << 18) |
+      (B64_VALUE[text.charCodeAt(q + 1)]! << 12) |
+      (B64_VALUE[text.charCodeAt(q + 2)]! << 6) |
+      B64_VALUE[text.charCodeAt(q + 3)]!;
+    if (!printableByte(v >>> 16) || !printableByte((v >>> 8) & 0xff) || !printableByte(v & 0xff))
+      return false;
+  }
+  return true;
+}
+
+/** Cheap test: every high nibble of a hex run of text is 0x2–0x7 (or a tab/newline byte). */
+function hexLooksLikeText(text: string, start: number, end: number): boolean {
+  let bad = 0;
+  for (let i = start; i < end; i += 2) {
+    const c = text.charCodeAt(i);
+    if (c < 0x32 || c > 0x37) bad++;
+  }
+  return bad * 20 <= (end - start) / 2;
 }
 
 function latin1(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
   return s;
-}
-
-function hexBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(i * 2, i * 2 + 2), 16);
-  return out;
 }
 
 const URL_CHAR = /[A-Za-z0-9._~!$&'()*+,;=:@/?%-]/;
@@ -60,20 +95,39 @@ function percentRuns(text: string): EncodedRun[] {
   return runs;
 }
 
-/** Encoded runs in `text` whose decoding is printable text. */
+/** Encoded runs in `text` whose decoding is printable text: one pass over the text for both alphabets. */
 export function findEncoded(text: string): EncodedRun[] {
   const runs: EncodedRun[] = [];
-  for (const m of text.matchAll(BASE64_RUN)) {
-    if (m[0].length > MAX_RUN) continue;
-    const bytes = Buffer.from(m[0], 'base64');
-    if (printable(bytes))
-      runs.push({ start: m.index, end: m.index + m[0].length, encoding: 'base64', decoded: latin1(bytes) });
-  }
-  for (const m of text.matchAll(HEX_RUN)) {
-    if (m[0].length > MAX_RUN) continue;
-    const bytes = hexBytes(m[0]);
-    if (printable(bytes))
-      runs.push({ start: m.index, end: m.index + m[0].length, encoding: 'hex', decoded: latin1(bytes) });
+  const n = text.length;
+  let b = -1; // start of the current base64 run
+  let h = -1; // start of the current hex run
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 0;
+    const cls = c < 128 ? CLASS[c]! : 0;
+    if ((cls & 2) === 0 && h >= 0) {
+      let end = i;
+      if ((end - h) % 2 === 1) end--;
+      if (end - h >= MIN_HEX_RUN && end - h <= MAX_RUN && hexLooksLikeText(text, h, end)) {
+        const bytes = Buffer.from(text.slice(h, end), 'hex');
+        if (printable(bytes)) runs.push({ start: h, end, encoding: 'hex', decoded: latin1(bytes) });
+      }
+      h = -1;
+    } else if ((cls & 2) !== 0 && h < 0) h = i;
+    if ((cls & 1) === 0 && b >= 0) {
+      const bodyLen = i - b;
+      let end = i;
+      while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++; // '=' padding
+      if (
+        bodyLen >= MIN_BASE64_RUN &&
+        bodyLen <= MAX_RUN &&
+        bodyLen % 4 !== 1 &&
+        base64StartsAsText(text, b)
+      ) {
+        const bytes = Buffer.from(text.slice(b, end), 'base64');
+        if (printable(bytes)) runs.push({ start: b, end, encoding: 'base64', decoded: latin1(bytes) });
+      }
+      b = -1;
+    } else if ((cls & 1) !== 0 && b < 0) b = i;
   }
   if (text.includes('%')) runs.push(...percentRuns(text));
   return runs;
