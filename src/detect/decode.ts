@@ -95,39 +95,44 @@ function percentRuns(text: string): EncodedRun[] {
   return runs;
 }
 
-/** Encoded runs in `text` whose decoding is printable text: one pass over the text for both alphabets. */
-export function findEncoded(text: string): EncodedRun[] {
-  const runs: EncodedRun[] = [];
-  const n = text.length;
-  let b = -1; // start of the current base64 run
-  let h = -1; // start of the current hex run
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 0;
-    const cls = c < 128 ? CLASS[c]! : 0;
-    if ((cls & 2) === 0 && h >= 0) {
-      let end = i;
-      if ((end - h) % 2 === 1) end--;
-      if (end - h >= MIN_HEX_RUN && end - h <= MAX_RUN && hexLooksLikeText(text, h, end)) {
+function hexRuns(text: string, from: number, to: number, runs: EncodedRun[]): void {
+  let h = -1;
+  for (let i = from; i <= to; i++) {
+    const isHex = i < to && (CLASS[text.charCodeAt(i)]! & 2) !== 0;
+    if (isHex && h < 0) h = i;
+    else if (!isHex && h >= 0) {
+      const end = (i - h) % 2 === 1 ? i - 1 : i;
+      if (end - h >= MIN_HEX_RUN && hexLooksLikeText(text, h, end)) {
         const bytes = Buffer.from(text.slice(h, end), 'hex');
         if (printable(bytes)) runs.push({ start: h, end, encoding: 'hex', decoded: latin1(bytes) });
       }
       h = -1;
-    } else if ((cls & 2) !== 0 && h < 0) h = i;
-    if ((cls & 1) === 0 && b >= 0) {
-      const bodyLen = i - b;
-      let end = i;
-      while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++; // '=' padding
-      if (
-        bodyLen >= MIN_BASE64_RUN &&
-        bodyLen <= MAX_RUN &&
-        bodyLen % 4 !== 1 &&
-        base64StartsAsText(text, b)
-      ) {
-        const bytes = Buffer.from(text.slice(b, end), 'base64');
-        if (printable(bytes)) runs.push({ start: b, end, encoding: 'base64', decoded: latin1(bytes) });
-      }
-      b = -1;
-    } else if ((cls & 1) !== 0 && b < 0) b = i;
+    }
+  }
+}
+
+/** Encoded runs in `text` whose decoding is printable text: one pass over the text for both alphabets. */
+export function findEncoded(text: string): EncodedRun[] {
+  const runs: EncodedRun[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (c >= 128 || CLASS[c] === 0) {
+      i++;
+      continue;
+    }
+    const b = i;
+    while (++i < n && (c = text.charCodeAt(i)) < 128 && CLASS[c] !== 0);
+    const bodyLen = i - b;
+    if (bodyLen < MIN_BASE64_RUN || bodyLen > MAX_RUN) continue;
+    let end = i;
+    while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++; // '=' padding
+    if (bodyLen % 4 !== 1 && base64StartsAsText(text, b)) {
+      const bytes = Buffer.from(text.slice(b, end), 'base64');
+      if (printable(bytes)) runs.push({ start: b, end, encoding: 'base64', decoded: latin1(bytes) });
+    }
+    if (bodyLen >= MIN_HEX_RUN) hexRuns(text, b, i, runs);
   }
   if (text.includes('%')) runs.push(...percentRuns(text));
   return runs;
