@@ -8,7 +8,7 @@ export interface EncodedRun {
   readonly decoded: string;
 }
 
-const MIN_BASE64_RUN = 24;
+export const MIN_BASE64_RUN = 24;
 const MIN_HEX_RUN = 32;
 const MIN_DECODED = 12;
 const MAX_RUN = 1 << 20;
@@ -25,6 +25,8 @@ const B64_VALUE = new Int8Array(128).fill(-1);
   for (let c = 0; c < 128; c++) if (B64_VALUE[c]! >= 0) CLASS[c] = 1;
   for (const c of '0123456789abcdefABCDEF') CLASS[c.charCodeAt(0)]! |= 2;
 }
+/** 1 for characters of the base64 alphabets (standard and url-safe), over ASCII. */
+export const BASE64_CLASS = CLASS.map((v) => v & 1);
 
 function printableByte(b: number): boolean {
   return (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d;
@@ -111,9 +113,9 @@ function hexRuns(text: string, from: number, to: number, runs: EncodedRun[]): vo
   }
 }
 
-/** Encoded runs in `text` whose decoding is printable text: one pass over the text for both alphabets. */
-export function findEncoded(text: string): EncodedRun[] {
-  const runs: EncodedRun[] = [];
+/** [start, end) pairs of base64-alphabet runs at least MIN_BASE64_RUN long (the prefilter finds the same). */
+export function base64Runs(text: string): number[] {
+  const runs: number[] = [];
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -124,16 +126,28 @@ export function findEncoded(text: string): EncodedRun[] {
     }
     const b = i;
     while (++i < n && (c = text.charCodeAt(i)) < 128 && CLASS[c] !== 0);
+    if (i - b >= MIN_BASE64_RUN) runs.push(b, i);
+  }
+  return runs;
+}
+
+/** Encoded runs in `text` whose decoding is printable text, given its base64-alphabet runs. */
+export function findEncoded(text: string, runs: readonly number[] = base64Runs(text)): EncodedRun[] {
+  const found: EncodedRun[] = [];
+  const n = text.length;
+  for (let r = 0; r < runs.length; r += 2) {
+    const b = runs[r]!;
+    const i = runs[r + 1]!;
     const bodyLen = i - b;
-    if (bodyLen < MIN_BASE64_RUN || bodyLen > MAX_RUN) continue;
+    if (bodyLen > MAX_RUN) continue;
     let end = i;
     while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++; // '=' padding
     if (bodyLen % 4 !== 1 && base64StartsAsText(text, b)) {
       const bytes = Buffer.from(text.slice(b, end), 'base64');
-      if (printable(bytes)) runs.push({ start: b, end, encoding: 'base64', decoded: latin1(bytes) });
+      if (printable(bytes)) found.push({ start: b, end, encoding: 'base64', decoded: latin1(bytes) });
     }
-    if (bodyLen >= MIN_HEX_RUN) hexRuns(text, b, i, runs);
+    if (bodyLen >= MIN_HEX_RUN) hexRuns(text, b, i, found);
   }
-  if (text.includes('%')) runs.push(...percentRuns(text));
-  return runs;
+  if (text.includes('%')) found.push(...percentRuns(text));
+  return found;
 }

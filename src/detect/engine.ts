@@ -75,14 +75,16 @@ function scanText(
 ): void {
   const { rules, prefilter, globalAllowlist } = ruleset;
   const candidates = new Uint8Array(rules.length);
-  if (prefilter.candidates(text, candidates) > 0) {
+  const decode = decodedFrom.length < ruleset.options.maxDecodeDepth;
+  const runs: number[] = [];
+  if (prefilter.candidates(text, candidates, decode ? runs : undefined) > 0) {
     for (let r = 0; r < rules.length; r++) {
       if (candidates[r] === 1)
         scanRule(rules[r]!, text, fragment, place, decodedFrom, result, globalAllowlist, ruleset, now);
     }
   }
-  if (decodedFrom.length >= ruleset.options.maxDecodeDepth) return;
-  for (const run of findEncoded(text)) {
+  if (!decode) return;
+  for (const run of findEncoded(text, runs)) {
     const outer = place(run.start, run.end);
     scanText(run.decoded, ruleset, fragment, () => outer, [...decodedFrom, run.encoding], result, now);
   }

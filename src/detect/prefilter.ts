@@ -1,10 +1,16 @@
 // Keyword prefilter: one Aho-Corasick pass over a fragment finds every rule whose keywords occur.
 
+import { BASE64_CLASS, MIN_BASE64_RUN } from './decode.ts';
+
 const ALPHABET = 128;
 
 export interface Prefilter {
-  /** Marks in `out` (one slot per rule) the rules whose keywords occur in `text`; returns the count. */
-  candidates(text: string, out: Uint8Array): number;
+  /**
+   * Marks in `out` (one slot per rule) the rules whose keywords occur in `text`; returns the count.
+   * With `runs`, the same pass also appends [start, end) of every run of base64-alphabet characters at
+   * least MIN_RUN long, for the decoders: the text is read once for both.
+   */
+  candidates(text: string, out: Uint8Array, runs?: number[]): number;
   readonly ruleCount: number;
 }
 
@@ -71,7 +77,7 @@ export function buildPrefilter(keywordsByRule: readonly (readonly string[])[]): 
 
   return {
     ruleCount,
-    candidates(text, out) {
+    candidates(text, out, runs) {
       out.fill(0);
       let found = 0;
       for (const r of always) {
@@ -80,6 +86,37 @@ export function buildPrefilter(keywordsByRule: readonly (readonly string[])[]): 
       }
       let state = 0;
       const len = text.length;
+      if (runs !== undefined) {
+        let runStart = -1;
+        for (let i = 0; i < len; i++) {
+          const c = text.charCodeAt(i);
+          if (c < ALPHABET) {
+            state = table[state * ALPHABET + c]!;
+            if (BASE64_CLASS[c] === 1) {
+              if (runStart < 0) runStart = i;
+            } else if (runStart >= 0) {
+              if (i - runStart >= MIN_BASE64_RUN) runs.push(runStart, i);
+              runStart = -1;
+            }
+          } else {
+            state = 0;
+            if (runStart >= 0) {
+              if (i - runStart >= MIN_BASE64_RUN) runs.push(runStart, i);
+              runStart = -1;
+            }
+          }
+          if (hasOutput[state] === 1) {
+            for (const r of outputs[state]!) {
+              if (out[r] === 0) {
+                out[r] = 1;
+                found++;
+              }
+            }
+          }
+        }
+        if (runStart >= 0 && len - runStart >= MIN_BASE64_RUN) runs.push(runStart, len);
+        return found;
+      }
       for (let i = 0; i < len; i++) {
         const c = text.charCodeAt(i);
         state = c < ALPHABET ? table[state * ALPHABET + c]! : 0;
