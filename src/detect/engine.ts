@@ -121,6 +121,7 @@ function scanRule(
       description: spec.description,
       secret,
       entropy,
+      generic: spec.tags.includes('generic'),
       lineText: span.lineText,
       location: {
         provenance: fragment.provenance,

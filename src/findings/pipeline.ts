@@ -10,6 +10,47 @@ export function dropInlineAllowed(matches: readonly Match[]): Match[] {
   return matches.filter((m) => !m.lineText.includes(INLINE_ALLOW));
 }
 
+/**
+ * Drops a generic rule's match (e.g. `token = "…"`) where a specific rule matched an overlapping span at
+ * the same place: one secret, one finding, under the rule that knows what it is.
+ */
+export function dropShadowedGeneric(matches: readonly Match[]): Match[] {
+  const specific = new Map<string, Match[]>();
+  for (const m of matches) {
+    if (m.generic) continue;
+    const key = placeKey(m.location);
+    const list = specific.get(key);
+    if (list === undefined) specific.set(key, [m]);
+    else list.push(m);
+  }
+  if (specific.size === 0) return [...matches];
+  return matches.filter((g) => {
+    if (!g.generic) return true;
+    const others = specific.get(placeKey(g.location));
+    return (
+      others === undefined ||
+      !others.some(
+        (s) => overlaps(s.location, g.location) || s.secret.includes(g.secret) || g.secret.includes(s.secret),
+      )
+    );
+  });
+}
+
+function placeKey(l: Location): string {
+  return `${l.path}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
+}
+
+function overlaps(a: Location, b: Location): boolean {
+  const before = (l1: number, c1: number, l2: number, c2: number): boolean =>
+    l1 < l2 || (l1 === l2 && c1 <= c2);
+  return (
+    before(a.line, a.column, b.endLine, b.endColumn) &&
+    before(b.line, b.column, a.endLine, a.endColumn) &&
+    !(a.endLine === b.line && a.endColumn === b.column) &&
+    !(b.endLine === a.line && b.endColumn === a.column)
+  );
+}
+
 function locationKey(l: Location): string {
   return `${l.path}\0${l.line}\0${l.column}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
 }

@@ -23,6 +23,8 @@ export interface Match {
   readonly description: string;
   readonly secret: string;
   readonly entropy: number;
+  /** From a rule tagged `generic`: yields to a specific rule that matched the same place. */
+  readonly generic: boolean;
   readonly location: Location;
   /** The text of the line holding the match start (for inline allow comments); never reported. */
   readonly lineText: string;

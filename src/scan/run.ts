@@ -1,7 +1,13 @@
 // Scan service: source events through the engine and the findings pipeline into a ScanResult.
 import type { CutShort, FragmentResult } from '../detect/engine.ts';
 import type { Ruleset } from '../detect/ruleset.ts';
-import { dropInlineAllowed, groupFindings, sortFindings, withoutKnown } from '../findings/pipeline.ts';
+import {
+  dropInlineAllowed,
+  dropShadowedGeneric,
+  groupFindings,
+  sortFindings,
+  withoutKnown,
+} from '../findings/pipeline.ts';
 import type { Finding, Match } from '../model/match.ts';
 import type { ScanResult, Skipped, SkipReason } from '../model/result.ts';
 import type { ActiveRulesOptions } from '../rules/active.ts';
@@ -87,7 +93,7 @@ export async function runScan(o: RunScanOptions): Promise<RunScanOutput> {
   );
   if (o.source.resolve !== undefined) matches = await o.source.resolve(matches);
 
-  const all = sortFindings(groupFindings(dropInlineAllowed(matches)));
+  const all = sortFindings(groupFindings(dropShadowedGeneric(dropInlineAllowed(matches))));
   const afterIgnore = withoutKnown(all, o.ignored);
   const afterBaseline =
     o.baseline === undefined

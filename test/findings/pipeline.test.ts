@@ -2,7 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rule, scan } from '../helpers/rules.ts';
-import { dropInlineAllowed, groupFindings, sortFindings, withoutKnown } from '../../src/findings/pipeline.ts';
+import {
+  dropInlineAllowed,
+  dropShadowedGeneric,
+  groupFindings,
+  sortFindings,
+  withoutKnown,
+} from '../../src/findings/pipeline.ts';
 import { formatBaseline, parseBaseline, parseIgnoreFile } from '../../src/findings/ignore-file.ts';
 import { redact } from '../../src/findings/redact.ts';
 
@@ -77,4 +83,23 @@ test('redaction keeps at most a quarter of the secret and never the whole of a s
   assert.equal(redact(KEY), 'AKIA…(20)');
   assert.equal(redact('abc'), '…(3)');
   assert.equal(redact('abcdefgh'), 'ab…(8)');
+});
+
+test('a generic match yields to a specific rule at the same place, and stands alone elsewhere', () => {
+  const generic = rule({
+    id: 'generic-secret',
+    tags: ['generic'],
+    keywords: ['token'],
+    regex: `token\\s*=\\s*'([^']{8,})'`,
+  });
+  const specific = rule({ id: 'acme', keywords: ['acme_'], regex: '(acme_[a-z0-9]{16})' });
+  const both = scan(`token = 'acme_a1b2c3d4e5f6g7h8'\ntoken = 'Zx9Lq2Wm8Rt4Yp6N'\n`, [
+    generic,
+    specific,
+  ]).matches;
+  assert.equal(both.length, 3);
+  const kept = dropShadowedGeneric(both)
+    .map((m) => `${m.ruleId}@${m.location.line}`)
+    .sort();
+  assert.deepEqual(kept, ['acme@1', 'generic-secret@2']);
 });
