@@ -10,6 +10,20 @@ export function dropInlineAllowed(matches: readonly Match[]): Match[] {
   return matches.filter((m) => !m.lineText.includes(INLINE_ALLOW));
 }
 
+const FINGERPRINT_HASH = /^[0-9a-f]{16}$/;
+
+/**
+ * Drops matches that are keyspill's own fingerprints (`rule-id:16hex`) echoed in an ignore file, a
+ * baseline or a report: the hash names a secret, it is not one.
+ */
+export function dropFingerprintEchoes(matches: readonly Match[]): Match[] {
+  return matches.filter((m) => {
+    if (!FINGERPRINT_HASH.test(m.secret)) return true;
+    const at = m.lineText.indexOf(`:${m.secret}`);
+    return at < 0 || !/[a-z0-9][a-z0-9._-]*$/.test(m.lineText.slice(0, at));
+  });
+}
+
 /**
  * Drops a generic rule's match (e.g. `token = "…"`) where a specific rule matched an overlapping span at
  * the same place: one secret, one finding, under the rule that knows what it is.

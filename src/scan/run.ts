@@ -2,6 +2,7 @@
 import type { CutShort, FragmentResult } from '../detect/engine.ts';
 import type { Ruleset } from '../detect/ruleset.ts';
 import {
+  dropFingerprintEchoes,
   dropInlineAllowed,
   dropShadowedGeneric,
   groupFindings,
@@ -93,7 +94,9 @@ export async function runScan(o: RunScanOptions): Promise<RunScanOutput> {
   );
   if (o.source.resolve !== undefined) matches = await o.source.resolve(matches);
 
-  const all = sortFindings(groupFindings(dropShadowedGeneric(dropInlineAllowed(matches))));
+  const all = sortFindings(
+    groupFindings(dropShadowedGeneric(dropFingerprintEchoes(dropInlineAllowed(matches)))),
+  );
   const afterIgnore = withoutKnown(all, o.ignored);
   const afterBaseline =
     o.baseline === undefined

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rule, scan } from '../helpers/rules.ts';
 import {
+  dropFingerprintEchoes,
   dropInlineAllowed,
   dropShadowedGeneric,
   groupFindings,
@@ -102,4 +103,22 @@ test('a generic match yields to a specific rule at the same place, and stands al
     .map((m) => `${m.ruleId}@${m.location.line}`)
     .sort();
   assert.deepEqual(kept, ['acme@1', 'generic-secret@2']);
+});
+
+test("keyspill's own fingerprints in ignore files and baselines are not secrets", () => {
+  const generic = rule({
+    id: 'generic-secret',
+    tags: ['generic'],
+    keywords: ['secret'],
+    regex: 'secret[:=]\\s*"?([0-9a-zA-Z]{16})',
+  });
+  const m = scan(
+    `generic-secret:13c798a6292c9583\n"fingerprint": "generic-secret:13c798a6292c9583"\nsecret="Zx9Lq2Wm8Rt4Yp6N"\n`,
+    [generic],
+  ).matches;
+  assert.equal(m.length, 3);
+  assert.deepEqual(
+    dropFingerprintEchoes(m).map((x) => x.location.line),
+    [3],
+  );
 });
