@@ -15,14 +15,16 @@ export interface PoolOptions {
   readonly now: () => number;
 }
 
-const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
-const MAX_IN_FLIGHT = 64;
+const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
+const MAX_IN_FLIGHT = 32;
 
 export interface MatchPool {
   /** Scans now, or hands to the worker when it has room; resolves when the caller may continue. */
   submit(fragment: Fragment, bytes: number): Promise<void>;
-  /** Waits for every fragment handed to the worker. */
+  /** Waits for every fragment handed to the worker, then stops it. */
   drain(): Promise<void>;
+  /** Stops the worker without waiting (on error or interrupt). */
+  close(): Promise<void>;
 }
 
 export function createPool(o: PoolOptions): MatchPool {
@@ -47,7 +49,6 @@ export function createPool(o: PoolOptions): MatchPool {
       failed = e;
       idle?.();
     });
-    w.unref();
     return w;
   };
 
@@ -78,6 +79,11 @@ export function createPool(o: PoolOptions): MatchPool {
       await worker.terminate();
       worker = undefined;
       if (failed !== undefined) throw failed;
+    },
+    async close() {
+      const w = worker;
+      worker = undefined;
+      if (w !== undefined) await w.terminate();
     },
   };
 }

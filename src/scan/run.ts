@@ -69,26 +69,30 @@ export async function runScan(o: RunScanOptions): Promise<RunScanOutput> {
     },
   });
 
-  for await (const ev of o.source.events(o.signal)) {
-    if (ev.type === 'fragment') {
-      await pool.submit(ev.fragment, ev.bytes);
-      items++;
-      bytes += ev.bytes;
-      if (o.onProgress !== undefined && now() - lastProgress > 100) {
-        lastProgress = now();
-        o.onProgress({ items, bytes, matches: matches.length });
+  try {
+    for await (const ev of o.source.events(o.signal)) {
+      if (ev.type === 'fragment') {
+        await pool.submit(ev.fragment, ev.bytes);
+        items++;
+        bytes += ev.bytes;
+        if (o.onProgress !== undefined && now() - lastProgress > 100) {
+          lastProgress = now();
+          o.onProgress({ items, bytes, matches: matches.length });
+        }
+      } else if (ev.type === 'skip') {
+        skipped[ev.skipped.reason] = (skipped[ev.skipped.reason] ?? 0) + 1;
+        if (skippedItems.length < MAX_SKIPPED_LISTED) skippedItems.push(ev.skipped);
+        incomplete ||= ev.incomplete;
+      } else {
+        notes.push(ev.note);
+        incomplete ||= ev.incomplete;
       }
-    } else if (ev.type === 'skip') {
-      skipped[ev.skipped.reason] = (skipped[ev.skipped.reason] ?? 0) + 1;
-      if (skippedItems.length < MAX_SKIPPED_LISTED) skippedItems.push(ev.skipped);
-      incomplete ||= ev.incomplete;
-    } else {
-      notes.push(ev.note);
-      incomplete ||= ev.incomplete;
+      if (o.signal.aborted) break;
     }
-    if (o.signal.aborted) break;
+    await pool.drain();
+  } finally {
+    await pool.close();
   }
-  await pool.drain();
   cutShort.sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0,
   );

@@ -171,3 +171,21 @@ test('a user rule file with a bad regex stops the scan with exit 2 naming file, 
   assert.equal(r.code, 2);
   assert.match(r.stderr, /my-rules\.yml:2: rule "acme-bad": regex does not compile/);
 });
+
+test('a scan big enough to start the worker thread finishes with every finding and the right exit code', () => {
+  const root = tempDir();
+  const filler = 'const value = computeSomething(input, options);\n'.repeat(20_000); // ~1 MB a file
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 24; i++) files[`big/f${String(i).padStart(2, '0')}.js`] = filler;
+  files['big/f23.js'] = `${filler}const key = "${PLANTED.github}";\n`;
+  files['a.ini'] = `aws_access_key_id = ${PLANTED.aws}\n`;
+  writeTree(root, files);
+  const r = runCli(['scan', 'dir', '-f', 'json'], { cwd: root });
+  assert.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout) as { findings: JsonFinding[]; summary: { itemsScanned: number } };
+  assert.equal(report.summary.itemsScanned, 25);
+  assert.deepEqual(
+    report.findings.map((f) => `${f.kind}@${f.locations[0]!.path}:${f.locations[0]!.line}`).sort(),
+    ['aws-access-key@a.ini:1', 'github-token@big/f23.js:20001'],
+  );
+});
