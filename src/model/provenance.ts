@@ -24,17 +24,27 @@ export interface GitCommitRef {
   readonly summary: string;
 }
 
-/** A git blob: seen first in `introduced`, possibly still present at the default branch's HEAD. */
+/**
+ * A secret in git history at `path`. Every version of a file that holds the same secret is reported once:
+ * `blob` is the version the line and column refer to (the one at HEAD when the secret is still there, else the
+ * oldest version holding it).
+ */
 export interface GitProvenance {
   readonly kind: 'git';
   readonly repo: string;
   readonly blob: string;
   readonly path: string;
+  /**
+   * The oldest commit that introduced a version of this file holding the secret (or these exact bytes at
+   * another path, as before a rename: then `introduced.path` differs from `path`); undefined when no scanned
+   * commit holds the blob (an unreachable object).
+   */
   readonly introduced: GitCommitRef | undefined;
-  /** Every (commit, path) where this blob was introduced, oldest first (bounded). */
+  /** Every (commit, path) that introduced a version of this file holding the secret, oldest first (bounded). */
   readonly seenIn: readonly GitCommitRef[];
+  /** The secret is still in this file at the default branch's HEAD (origin/HEAD, or HEAD). */
   readonly atHead: boolean;
-  /** Refs from which the introducing commit is reachable, when known. */
+  /** Refs from which the introducing commit is reachable, when looked up and few (a long-lived secret gets none). */
   readonly refs?: readonly string[];
 }
 

@@ -1,0 +1,118 @@
+// `keyspill scan git [REPO]`: scan git history (every ref, some refs, a range) or the staged change.
+import { Args, Flags } from '@oclif/core';
+import { ScanCommand } from '../../cli/scan-command.ts';
+import { scanFlags } from '../../cli/scan-flags.ts';
+import { ConfigError } from '../../errors.ts';
+import type { RevisionSpec } from '../../sources/git/revisions.ts';
+
+/** Flags that cannot be combined (checked in run, so the usage line stays readable). */
+const CONFLICTS: readonly (readonly [string, readonly string[]])[] = [
+  ['staged', ['branch', 'refs', 'since-commit', 'range', 'all-objects']],
+  ['range', ['since-commit', 'branch', 'refs']],
+  ['refs', ['branch', 'since-commit']],
+  ['max-blob-size', ['max-file-size']],
+];
+
+export default class ScanGit extends ScanCommand {
+  static override summary = 'Scan git history, or the staged change, for leaked secrets.';
+  static override description = [
+    'Reads every unique blob of the history once (every ref by default: branches, tags, remote-tracking refs, refs/pull/* and the rest) and attributes each finding to the commit that introduced it, its path and line, and whether the secret is still at HEAD or lives only in history.',
+    '--since-commit and --range scan only what those commits introduced (for CI). --staged scans only the lines the commit being made adds (for a pre-commit hook: see `keyspill hook install`).',
+    'Blobs over --max-file-size (alias --max-blob-size) and binaries are skipped and counted.',
+  ].join('\n\n');
+  static override examples = [
+    '<%= config.bin %> scan git',
+    '<%= config.bin %> scan git path/to/repo.git --refs "refs/pull/*"',
+    '<%= config.bin %> scan git --branch main',
+    '<%= config.bin %> scan git --since-commit origin/main --format sarif --output keyspill.sarif',
+    '<%= config.bin %> scan git --range v1.0..v1.1',
+    '<%= config.bin %> scan git --staged',
+  ];
+  static override args = {
+    repo: Args.string({
+      description: 'Repository to scan (a work tree or a bare/mirror clone; default: the current one).',
+      required: false,
+    }),
+  };
+  static override flags = {
+    ...scanFlags,
+    branch: Flags.string({
+      summary: 'Scan only the history of this branch or revision (repeatable).',
+      multiple: true,
+      helpValue: 'REF',
+    }),
+    refs: Flags.string({
+      summary: 'Scan only refs matching this glob, e.g. "refs/pull/*" or "release-*" (repeatable).',
+      multiple: true,
+      helpValue: 'GLOB',
+    }),
+    'since-commit': Flags.string({
+      summary: 'Scan only commits after this one (reachable from HEAD, or --branch, but not from it).',
+      helpValue: 'SHA',
+    }),
+    range: Flags.string({
+      summary: 'Scan only the commits of a range: A..B or A...B.',
+      helpValue: 'A..B',
+    }),
+    staged: Flags.boolean({
+      summary: 'Scan only what the commit being made adds (the index against HEAD).',
+      default: false,
+    }),
+    'all-objects': Flags.boolean({
+      summary: 'Also scan objects no ref reaches (dangling blobs, amended-away commits).',
+      default: false,
+    }),
+    'max-blob-size': Flags.string({
+      summary: 'Alias of --max-file-size: skip blobs larger than this.',
+      helpValue: 'SIZE',
+    }),
+  };
+
+  async run(): Promise<unknown> {
+    const { args, flags } = await this.parse(ScanGit);
+    const given = flags as Record<string, unknown>;
+    for (const [flag, others] of CONFLICTS) {
+      const clash =
+        given[flag] === undefined || given[flag] === false
+          ? undefined
+          : others.find((x) => given[x] !== undefined && given[x] !== false);
+      if (clash !== undefined)
+        throw new ConfigError(
+          `--${flag} cannot be combined with --${clash}`,
+          'see: keyspill scan git --help',
+        );
+    }
+    const { openRepo } = await import('../../sources/git/repo.ts');
+    const repo = await openRepo({ path: args.repo, cwd: process.cwd(), env: process.env });
+    const jobFlags =
+      flags['max-blob-size'] === undefined ? flags : { ...flags, 'max-file-size': flags['max-blob-size'] };
+    if (flags.staged) {
+      const { gitStagedSource } = await import('../../sources/git/staged-source.ts');
+      const job = await this.runJob(jobFlags, repo.root, (s) =>
+        gitStagedSource({ repo, maxBlobSize: s.maxFileSize, includeBinary: s.includeBinary }),
+      );
+      return job.result;
+    }
+    const revisions: RevisionSpec =
+      flags['since-commit'] !== undefined
+        ? { kind: 'since', base: flags['since-commit'], tips: flags.branch ?? [] }
+        : flags.range !== undefined
+          ? { kind: 'range', range: flags.range }
+          : flags.branch !== undefined
+            ? { kind: 'branch', names: flags.branch }
+            : flags.refs !== undefined
+              ? { kind: 'refs', globs: flags.refs }
+              : { kind: 'all' };
+    const { gitHistorySource } = await import('../../sources/git/history-source.ts');
+    const job = await this.runJob(jobFlags, repo.root, (s) =>
+      gitHistorySource({
+        repo,
+        revisions,
+        allObjects: flags['all-objects'],
+        maxBlobSize: s.maxFileSize,
+        includeBinary: s.includeBinary,
+      }),
+    );
+    return job.result;
+  }
+}

@@ -1,0 +1,133 @@
+// Blob contents from one long-running `git cat-file --batch`: oids in, objects out in order, with backpressure.
+import { ScanError } from '../../errors.ts';
+import { ByteReader, DEFAULT_READ_AHEAD } from './byte-reader.ts';
+import { firstLine, spawnGit, type GitChild, type GitContext } from './process.ts';
+
+export type ObjectResult =
+  | { readonly kind: 'object'; readonly oid: string; readonly type: string; readonly content: Buffer }
+  | { readonly kind: 'missing'; readonly oid: string }
+  /** git died while reading this object (a corrupt object): the reader restarts and goes on. */
+  | { readonly kind: 'failed'; readonly oid: string; readonly detail: string };
+
+const MAX_RESTARTS = 1000;
+
+/**
+ * A `git cat-file --batch` process. `request` queues an oid (await it: it resolves when git's stdin has room,
+ * which is the backpressure); `next` returns the answer to the oldest request. If git dies on a corrupt object,
+ * that object is reported as failed and a new process is started for the requests still outstanding.
+ */
+export class CatFile {
+  private readonly ctx: GitContext;
+  private readonly readAhead: number;
+  private child!: GitChild;
+  private reader!: ByteReader;
+  private stderr!: () => string;
+  private readonly outstanding: string[] = [];
+  private restarts = 0;
+  private closed = false;
+  private inputEnded = false;
+  private readonly buffered: boolean;
+
+  /**
+   * With `buffered`, git buffers its output (fewer, larger writes: faster for whole histories) and answers may
+   * wait in git until more requests come or `endInput` is called; without it every answer is flushed at once.
+   */
+  constructor(ctx: GitContext, o: { readonly readAhead?: number; readonly buffered?: boolean } = {}) {
+    this.ctx = ctx;
+    this.readAhead = o.readAhead ?? DEFAULT_READ_AHEAD;
+    this.buffered = o.buffered ?? false;
+    this.start();
+  }
+
+  private start(): void {
+    const p = spawnGit(
+      this.ctx,
+      this.buffered ? ['cat-file', '--batch', '--buffer'] : ['cat-file', '--batch'],
+    );
+    this.child = p.child;
+    this.stderr = p.stderr;
+    this.reader = new ByteReader(p.child.stdout, this.readAhead);
+    for (const oid of this.outstanding) p.child.stdin.write(`${oid}\n`);
+    if (this.inputEnded) p.child.stdin.end();
+  }
+
+  /** No more requests will come: git may flush what it holds and exit once everything is read. */
+  endInput(): void {
+    this.inputEnded = true;
+    this.child.stdin.end();
+  }
+
+  /** Requests performed but not yet answered. */
+  get pending(): number {
+    return this.outstanding.length;
+  }
+
+  /** Queues one object; resolves once git's stdin can take more (immediately, most of the time). */
+  request(oid: string): Promise<void> | undefined {
+    this.outstanding.push(oid);
+    const stdin = this.child.stdin;
+    if (stdin.write(`${oid}\n`)) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        stdin.off('drain', done);
+        stdin.off('close', done);
+        resolve();
+      };
+      stdin.on('drain', done);
+      stdin.on('close', done);
+    });
+  }
+
+  /** The answer to the oldest outstanding request, or undefined when none is outstanding. */
+  async next(): Promise<ObjectResult | undefined> {
+    const oid = this.outstanding[0];
+    if (oid === undefined) return undefined;
+    const header = await this.reader.readUntil(0x0a);
+    if (header === undefined) return this.died(oid);
+    const line = header.toString('latin1');
+    const parts = line.split(' ');
+    if (parts[0] !== oid) {
+      throw new ScanError(
+        `git cat-file answered "${line.slice(0, 120)}" for ${oid}`,
+        'report this as a bug with your git version',
+      );
+    }
+    if (parts.length === 2) {
+      this.outstanding.shift();
+      // "missing" or "ambiguous": either way the object cannot be read.
+      return { kind: 'missing', oid };
+    }
+    const size = Number(parts[2]);
+    const content = await this.reader.readExact(size);
+    if (content === undefined) return this.died(oid);
+    const lf = await this.reader.readExact(1);
+    if (lf === undefined) return this.died(oid);
+    if (lf[0] !== 0x0a) {
+      // git announced more bytes than it sent (a corrupt object it did not notice): the stream is out of step.
+      throw new ScanError(
+        `git cat-file sent a short object for ${oid}; the repository may be corrupt`,
+        'run git fsck',
+      );
+    }
+    this.outstanding.shift();
+    return { kind: 'object', oid, type: parts[1]!, content };
+  }
+
+  private async died(oid: string): Promise<ObjectResult> {
+    this.outstanding.shift();
+    const detail = firstLine(this.stderr());
+    if (this.closed) return { kind: 'failed', oid, detail: 'interrupted' };
+    if (++this.restarts > MAX_RESTARTS) throw new ScanError(`git cat-file keeps failing: ${detail}`);
+    this.child.kill();
+    this.start();
+    return { kind: 'failed', oid, detail };
+  }
+
+  /** Ends the process (politely when everything was read, else by signal). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.child.stdin.end();
+    if (this.outstanding.length > 0 || !this.reader.done) this.child.kill();
+  }
+}

@@ -1,0 +1,91 @@
+// Git processes: spawns git in one repository with a predictable environment, for short commands and long streams.
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { ConfigError } from '../../errors.ts';
+
+/** Where git commands run: cwd and environment are fixed once the repository is opened. */
+export interface GitContext {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Variables that point git at another repository; dropped when the user names a repository explicitly. */
+export const REPO_LOCATION_VARS = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_COMMON_DIR',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_NAMESPACE',
+  'GIT_PREFIX',
+] as const;
+
+/** Environment for every git we run: no prompts, no pager, no optional locks, C-locale messages. */
+export function gitEnv(base: NodeJS.ProcessEnv, dropRepoVars: boolean): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_PAGER: 'cat',
+    LC_ALL: 'C',
+  };
+  if (dropRepoVars) for (const v of REPO_LOCATION_VARS) delete env[v];
+  return env;
+}
+
+export type GitChild = ChildProcessByStdio<Writable, Readable, Readable>;
+
+/** A long-running git process with piped stdin, stdout and stderr (stderr is collected, bounded). */
+export function spawnGit(
+  ctx: GitContext,
+  args: readonly string[],
+): { child: GitChild; stderr: () => string; exited: Promise<number | null> } {
+  const child = spawn('git', args, { cwd: ctx.cwd, env: ctx.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s: string) => {
+    if (err.length < 64 * 1024) err += s;
+  });
+  // A git that exits early closes its stdin: writes then fail with EPIPE, which the reader reports instead.
+  child.stdin.on('error', () => undefined);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      err += e.code === 'ENOENT' ? 'git was not found on PATH' : e.message;
+      resolve(-1);
+    });
+    child.once('close', (code) => resolve(code));
+  });
+  return { child, stderr: () => err, exited };
+}
+
+export interface GitOutput {
+  readonly code: number | null;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+/** Runs a short git command to completion, optionally feeding `input` on stdin. */
+export async function runGit(
+  ctx: GitContext,
+  args: readonly string[],
+  input?: string | Buffer,
+): Promise<GitOutput> {
+  const { child, stderr, exited } = spawnGit(ctx, args);
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  child.stdin.end(input);
+  const code = await exited;
+  if (code === -1 && stderr().includes('git was not found'))
+    throw new ConfigError('git was not found on PATH', 'install git (2.32 or later), or put it on PATH');
+  return { code, stdout: Buffer.concat(chunks), stderr: stderr() };
+}
+
+/** The first line of git's error output, for messages. */
+export function firstLine(stderr: string): string {
+  const line = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '');
+  return line ?? 'no error message';
+}
