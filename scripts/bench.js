@@ -97,7 +97,7 @@ results.startup = {
 // 3. Git figures (issue 3), when the git bench is present.
 const gitBench = join(repo, 'scripts', 'bench-git.mjs');
 if (existsSync(gitBench) && !process.argv.includes('--no-git')) {
-  const r = spawnSync(process.execPath, [gitBench], {
+  const r = spawnSync(process.execPath, [gitBench, '--json'], {
     cwd: repo,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
