@@ -72,7 +72,7 @@ function locationLines(l: Location, clean: (s: string) => string, p: Palette): s
       tags.push('staged change');
       break;
     case 'git':
-      tags.push(prov.atHead ? p.red('still at HEAD') : p.yellow('history only'));
+      tags.push(prov.atHead ? p.red('still at HEAD') : p.yellow('not at HEAD: history or other refs only'));
       break;
   }
   if (l.decodedFrom.length > 0) tags.push(`decoded from ${l.decodedFrom.join(', then ')}`);
@@ -92,7 +92,12 @@ function gitLines(prov: GitProvenance, clean: (s: string) => string, p: Palette)
     );
   }
   const others = prov.seenIn.filter((r) => r.commit !== intro?.commit).length;
-  if (others > 0) lines.push(`      ${p.dim(`also introduced in ${plural(others, 'other commit')}`)}`);
+  if (others > 0) lines.push(`      ${p.dim(`also in ${plural(others, 'other commit')}`)}`);
+  const refs = prov.refs ?? [];
+  if (refs.length > 0) {
+    const shown = refs.slice(0, 4).map(clean).join(', ');
+    lines.push(`      ${p.dim(`reachable from ${shown}${refs.length > 4 ? ` and ${refs.length - 4} more` : ''}`)}`);
+  }
   return lines;
 }
 
