@@ -96,7 +96,9 @@ function gitLines(prov: GitProvenance, clean: (s: string) => string, p: Palette)
   const refs = prov.refs ?? [];
   if (refs.length > 0) {
     const shown = refs.slice(0, 4).map(clean).join(', ');
-    lines.push(`      ${p.dim(`reachable from ${shown}${refs.length > 4 ? ` and ${refs.length - 4} more` : ''}`)}`);
+    lines.push(
+      `      ${p.dim(`reachable from ${shown}${refs.length > 4 ? ` and ${refs.length - 4} more` : ''}`)}`,
+    );
   }
   return lines;
 }

@@ -5,7 +5,6 @@ import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { dirSource, type DirSourceOptions } from '../../src/sources/dir.ts';
-import type { SourceEvent } from '../../src/sources/types.ts';
 import { tempDir, writeTree } from '../helpers/tmp.ts';
 
 async function collect(
