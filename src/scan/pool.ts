@@ -38,7 +38,11 @@ export function createPool(o: PoolOptions): MatchPool {
 
   const start = (): Worker => {
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    const w = new Worker(new URL(`./worker.${ext}`, import.meta.url), { workerData: o.workerRules });
+    const w = new Worker(new URL(`./worker.${ext}`, import.meta.url), {
+      workerData: o.workerRules,
+      // A small young generation keeps the worker's share of peak RSS low; fragments are short-lived.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     w.on('message', (msg: { id: number; result: FragmentResult }) => {
       inFlightBytes -= pending.get(msg.id) ?? 0;
       pending.delete(msg.id);
