@@ -1,4 +1,5 @@
 // Scan command base: turns shared flags into ScanJobOptions, shows progress, writes stdout, sets the exit code.
+import { ConfigError } from '../errors.ts';
 import { BaseCommand } from './base.ts';
 import type { ScanFlagValues } from './scan-flags.ts';
 import type { ScanJobOptions, ScanJobResult } from '../scan/job.ts';
@@ -7,6 +8,16 @@ import type { FormatName } from '../report/registry.ts';
 const MB = 1024 * 1024;
 
 export abstract class ScanCommand extends BaseCommand {
+  /** Stdin scans read a pipe; on a terminal they would wait for input nobody means to type. */
+  protected assertStdinIsPiped(): void {
+    if (process.stdin.isTTY === true) {
+      throw new ConfigError(
+        'standard input is a terminal, not a pipe',
+        'pipe something in, e.g.: cat app.log | keyspill scan stdin',
+      );
+    }
+  }
+
   /** Runs one scan job with the shared flags; `root` is where config and ignore files are looked for. */
   protected async runJob(
     flags: ScanFlagValues,

@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { runCli } from '../helpers/cli.ts';
+import { spawnSync } from 'node:child_process';
+import { BIN, runCli } from '../helpers/cli.ts';
 import { tempDir, writeTree } from '../helpers/tmp.ts';
 
 // Fake credentials, random-looking, in the formats real ones have.
@@ -188,4 +189,20 @@ test('a scan big enough to start the worker thread finishes with every finding a
     report.findings.map((f) => `${f.kind}@${f.locations[0]!.path}:${f.locations[0]!.line}`).sort(),
     ['aws-access-key@a.ini:1', 'github-token@big/f23.js:20001'],
   );
+});
+
+test('scan stdin on a terminal stops with a clear message instead of waiting (real TTY via script(1))', () => {
+  const root = tempDir();
+  const r = spawnSync(
+    'script',
+    ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} scan stdin`, '/dev/null'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  assert.equal(r.error, undefined, 'script(1) from util-linux is needed for this test');
+  assert.equal(r.status, 2, r.stdout);
+  assert.match(r.stdout, /standard input is a terminal, not a pipe/);
 });

@@ -34,6 +34,7 @@ export default class ScanDir extends ScanCommand {
     const root = only !== undefined && only !== '-' && isDir(resolve(cwd, only)) ? resolve(cwd, only) : cwd;
     if (paths.includes('-')) {
       if (paths.length > 1) this.error('"-" (stdin) cannot be combined with other paths', { exit: 2 });
+      this.assertStdinIsPiped();
       const { stdinSource } = await import('../../sources/stdin.ts');
       return (
         await this.runJob(flags, root, (s) =>

@@ -15,6 +15,7 @@ export default class ScanStdin extends ScanCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(ScanStdin);
+    this.assertStdinIsPiped();
     const { stdinSource } = await import('../../sources/stdin.ts');
     const job = await this.runJob(flags, process.cwd(), (s) =>
       stdinSource({
