@@ -3,10 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { spawnSync } from 'node:child_process';
 import { BIN, runCli } from '../helpers/cli.ts';
+import { assertValidReport } from '../helpers/schema.ts';
 import { tempDir, writeTree } from '../helpers/tmp.ts';
 
 // Fake credentials, random-looking, in the formats real ones have.
@@ -84,13 +83,7 @@ test('JSON report validates against schema/report-v1.schema.json', () => {
   const root = tempDir();
   plant(root);
   const r = runCli(['scan', 'dir', '.', '-f', 'json'], { cwd: root });
-  const schema = JSON.parse(
-    readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'report-v1.schema.json'), 'utf8'),
-  ) as object;
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats.default(ajv);
-  const validate = ajv.compile(schema);
-  assert.ok(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors));
+  assertValidReport(JSON.parse(r.stdout));
 });
 
 test('baseline: written sorted, then only new findings fail', () => {

@@ -1,26 +1,13 @@
 // `keyspill scan git` end to end through bin/run.js: exit codes, JSON provenance, bad input named clearly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { runCli } from '../helpers/cli.ts';
+import { assertValidReport } from '../helpers/schema.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { KEYS, Repo, gitEnv } from './helpers.ts';
 
 const line = (key: string): string => `aws_access_key_id = ${key}\n`;
 const env = (): Record<string, string> => gitEnv() as Record<string, string>;
-
-function assertValid(report: unknown): void {
-  const schema = JSON.parse(
-    readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'report-v1.schema.json'), 'utf8'),
-  ) as object;
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats.default(ajv);
-  const validate = ajv.compile(schema);
-  assert.ok(validate(report), JSON.stringify(validate.errors));
-}
 
 interface JsonReport {
   summary: { findings: number; skipped: Record<string, number>; incomplete: boolean; notes: string[] };
@@ -51,7 +38,7 @@ test('history scan: exit 1, JSON findings with git provenance, secrets redacted 
   });
   assert.equal(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout) as JsonReport;
-  assertValid(report);
+  assertValidReport(report);
   assert.equal(report.summary.findings, 1);
   assert.equal(report.summary.skipped['too-large'], 1);
   const f = report.findings[0]!;
@@ -105,6 +92,6 @@ test('--all-objects JSON (an unreachable blob has introduced: null) validates ag
   const r = runCli(['scan', 'git', '--all-objects', '--format', 'json'], { cwd: repo.dir, env: env() });
   assert.equal(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout) as JsonReport;
-  assertValid(report);
+  assertValidReport(report);
   assert.equal(report.findings[0]!.locations[0]!.provenance.introduced, null);
 });
