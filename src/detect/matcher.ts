@@ -1,6 +1,7 @@
 // Regex matchers: native RegExp for vetted built-in rules, linear-time RE2 for user-supplied rules.
 import { RE2JS } from 're2js';
 import type { Matcher, RegexHit } from '../model/rule.ts';
+import { lowerModifiers, SUPPORTS_MODIFIERS } from './modifiers.ts';
 
 /** A leading `(?i)` (the Go/PCRE spelling rule packs use) becomes a flag. */
 function splitFlags(pattern: string): { source: string; ignoreCase: boolean } {
@@ -14,8 +15,15 @@ function splitFlags(pattern: string): { source: string; ignoreCase: boolean } {
 type HitIterable = Iterable<RegexHit> & { readonly cutShort: () => boolean };
 
 /** Compiles with the native engine; throws a SyntaxError-like message on a bad pattern. */
-export function compileNative(pattern: string, group: number | undefined): Matcher {
-  const { source, ignoreCase } = splitFlags(pattern);
+export function compileNative(
+  pattern: string,
+  group: number | undefined,
+  modifiers = SUPPORTS_MODIFIERS,
+): Matcher {
+  const split = splitFlags(pattern);
+  const lower = !modifiers && /\(\?-?i:/.test(split.source);
+  const source = lower ? lowerModifiers(split.source, split.ignoreCase) : split.source;
+  const ignoreCase = lower ? false : split.ignoreCase;
   const re = new RegExp(source, `gd${ignoreCase ? 'i' : ''}`);
   const secretGroup = checkGroup(new RegExp(`${source}|`).exec('')!.length - 1, group);
   return {
