@@ -119,8 +119,18 @@ function findingLines(
     `  Locations`,
     ...f.locations.flatMap((l) => locationLines(l, clean, p)),
     `  Next steps`,
-    `    1. Rotate: ${rotateAdvice(f.kind)}`,
   ];
+  if (f.locations.every((l) => l.provenance.kind === 'staged')) {
+    // Not committed yet: keeping it out of the commit is the fix; nothing has leaked through git.
+    const paths = [...new Set(f.locations.map((l) => clean(l.path)))].join(' ');
+    lines.push(
+      `    1. Keep it out of the commit: ${p.cyan(`git restore --staged ${paths}`)}, then move the value to an environment variable or a secret store.`,
+      `    2. If it was ever pushed or shared, rotate it: ${rotateAdvice(f.kind)}`,
+      `    3. ${ignoreAdvice(clean(f.fingerprint))}`,
+    );
+    return lines;
+  }
+  lines.push(`    1. Rotate: ${rotateAdvice(f.kind)}`);
   if (historyOnly(f)) lines.push(`       ${HISTORY_NOTE}`);
   lines.push(
     `    2. Open an incident: ${p.cyan(incidentCommand(clean(f.fingerprint)))}`,

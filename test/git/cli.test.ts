@@ -77,6 +77,16 @@ test('--staged in a repository with no commits finds the staged secret', () => {
   });
 });
 
+test('--staged text report: the next step is to unstage the file, not to open an incident', () => {
+  const repo = new Repo();
+  repo.write({ 'conf/k.txt': line(KEYS[1]) });
+  repo.git('add', 'conf/k.txt');
+  const r = runCli(['scan', 'git', '--staged'], { cwd: repo.dir, env: env() });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /Keep it out of the commit: git restore --staged conf\/k\.txt/);
+  assert.doesNotMatch(r.stdout, /respond incident/);
+});
+
 test('an empty repository is clean (exit 0) and says so', () => {
   const repo = new Repo();
   const r = runCli(['scan', 'git', '--format', 'json'], { cwd: repo.dir, env: env() });
