@@ -96,7 +96,14 @@ export async function runScan(o: RunScanOptions): Promise<RunScanOutput> {
   cutShort.sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0,
   );
-  if (o.source.resolve !== undefined) matches = await o.source.resolve(matches);
+  if (o.source.resolve !== undefined) {
+    const resolved = await o.source.resolve(matches);
+    matches = resolved.matches;
+    for (const n of resolved.notes) {
+      notes.push(n.note);
+      incomplete ||= n.incomplete;
+    }
+  }
 
   const all = sortFindings(
     groupFindings(dropShadowedGeneric(dropFingerprintEchoes(dropInlineAllowed(matches)))),

@@ -8,6 +8,12 @@ export type SourceEvent =
   | { readonly type: 'skip'; readonly skipped: Skipped; readonly incomplete: boolean }
   | { readonly type: 'note'; readonly note: string; readonly incomplete: boolean };
 
+/** What `resolve` returns: the matches, and notes on anything it could not work out (e.g. attribution). */
+export interface Resolved {
+  readonly matches: Match[];
+  readonly notes: readonly { readonly note: string; readonly incomplete: boolean }[];
+}
+
 export interface Source {
   /** Name shown in the summary: dir, stdin, git, staged… */
   readonly name: string;
@@ -17,5 +23,5 @@ export interface Source {
    * Called once with every match after scanning: a source may enrich provenance (e.g. attribute a git
    * blob to the commits and paths that introduced it) or fan a match out to several locations.
    */
-  resolve?(matches: Match[]): Promise<Match[]>;
+  resolve?(matches: Match[]): Promise<Resolved>;
 }

@@ -46,3 +46,25 @@ test('worker and inline scans agree exactly', async () => {
   assert.deepEqual(inline.result.summary.skipped, { 'too-large': 1 });
   assert.equal(inline.result.summary.incomplete, false);
 });
+
+test("a source's resolve notes reach the summary and can make the scan incomplete", async () => {
+  const rulesOptions = { config: EMPTY_CONFIG, ruleFiles: [], noBuiltin: false };
+  const ruleset = await activeRuleset(rulesOptions);
+  const src: Source = {
+    ...source(2),
+    resolve: async (matches) => ({
+      matches,
+      notes: [{ note: 'attribution incomplete: git log failed', incomplete: true }],
+    }),
+  };
+  const out = await runScan({
+    ruleset,
+    ignored: new Set(),
+    baseline: undefined,
+    signal: new AbortController().signal,
+    source: src,
+  });
+  assert.ok(out.result.findings.length > 0, 'findings are kept');
+  assert.deepEqual(out.result.summary.notes, ['attribution incomplete: git log failed']);
+  assert.equal(out.result.summary.incomplete, true);
+});

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Match } from '../../model/match.ts';
 import type { Skipped } from '../../model/result.ts';
-import type { Source, SourceEvent } from '../types.ts';
+import type { Resolved, Source, SourceEvent } from '../types.ts';
 import { decodeText, looksBinary } from '../text.ts';
 import { decodeBytes, defaultHead, findIntroductions, headPaths, refsContaining } from './attribute.ts';
 import { ByteReader } from './byte-reader.ts';
@@ -286,14 +286,23 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       yield* enumerate(signal);
     },
 
-    async resolve(matches: Match[]): Promise<Match[]> {
-      if (revisions === undefined) return matches;
+    async resolve(matches: Match[]): Promise<Resolved> {
+      if (revisions === undefined) return { matches, notes: [] };
       const blobs = new Set<string>();
       for (const m of matches)
         if (m.location.provenance.kind === 'git') blobs.add(m.location.provenance.blob);
-      if (blobs.size === 0) return matches;
+      if (blobs.size === 0) return { matches, notes: [] };
       const tips = o.allObjects ? [...revisions.lines, ...allCommits] : revisions.lines;
       const intros = await findIntroductions(ctx, tips, blobs);
+      const notes =
+        intros.error === undefined
+          ? []
+          : [
+              {
+                note: `attribution incomplete: ${intros.error}; findings are real but may lack their introducing commit`,
+                incomplete: true,
+              },
+            ];
       const head = await defaultHead(ctx, repo.bare);
       const data = {
         repo: repo.root,
@@ -301,9 +310,9 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         head: head === undefined ? new Map<string, Set<string>>() : await headPaths(ctx, head, blobs),
         refs: new Map<string, string[]>(),
       };
-      if (revisions.refFilter === undefined) return attributeMatches(matches, data);
+      if (revisions.refFilter === undefined) return { matches: attributeMatches(matches, data), notes };
       const refs = await refsContaining(ctx, introducingCommits(matches, data), revisions.refFilter);
-      return attributeMatches(matches, { ...data, refs });
+      return { matches: attributeMatches(matches, { ...data, refs }), notes };
     },
   };
 }
