@@ -23,6 +23,8 @@ export class CatFile {
   private reader!: ByteReader;
   private stderr!: () => string;
   private readonly outstanding: string[] = [];
+  /** Every process started (restarts included), so close() can end them all. */
+  private readonly started: GitChild[] = [];
   private restarts = 0;
   private closed = false;
   private inputEnded = false;
@@ -45,6 +47,7 @@ export class CatFile {
       this.buffered ? ['cat-file', '--batch', '--buffer'] : ['cat-file', '--batch'],
     );
     this.child = p.child;
+    this.started.push(p.child);
     this.stderr = p.stderr;
     this.reader = new ByteReader(p.child.stdout, this.readAhead);
     for (const oid of this.outstanding) p.child.stdin.write(`${oid}\n`);
@@ -123,11 +126,16 @@ export class CatFile {
     return { kind: 'failed', oid, detail };
   }
 
-  /** Ends the process (politely when everything was read, else by signal). */
+  /**
+   * Ends every process this reader started. Nothing more is wanted from git once closed, so each one still
+   * running is signalled: a live `--batch --buffer` child would otherwise keep the caller's process alive.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.child.stdin.end();
-    if (this.outstanding.length > 0 || !this.reader.done) this.child.kill();
+    for (const c of this.started) {
+      c.stdin.end();
+      if (c.exitCode === null && c.signalCode === null) c.kill();
+    }
   }
 }
