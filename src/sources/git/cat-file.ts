@@ -65,19 +65,27 @@ export class CatFile {
     return this.outstanding.length;
   }
 
-  /** Queues one object; resolves once git's stdin can take more (immediately, most of the time). */
+  /**
+   * Queues one object; resolves once git's stdin can take more (immediately, most of the time). If git has
+   * already exited, the oid stays outstanding and the restart in `next` resends it: never wait on a closed pipe,
+   * whose 'drain' and 'close' have come and gone.
+   */
   request(oid: string): Promise<void> | undefined {
     this.outstanding.push(oid);
     const stdin = this.child.stdin;
-    if (stdin.write(`${oid}\n`)) return undefined;
+    if (stdin.destroyed || stdin.writableEnded) return undefined;
+    if (stdin.write(`${oid}\n`) || stdin.destroyed) return undefined;
     return new Promise<void>((resolve) => {
       const done = (): void => {
         stdin.off('drain', done);
         stdin.off('close', done);
+        stdin.off('error', done);
         resolve();
       };
       stdin.on('drain', done);
       stdin.on('close', done);
+      stdin.on('error', done);
+      if (stdin.destroyed) done();
     });
   }
 
