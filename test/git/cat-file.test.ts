@@ -1,6 +1,7 @@
 // CatFile against a real git: a request made after git died (its stdin already closed) must not hang.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { CatFile } from '../../src/sources/git/cat-file.ts';
 import { openRepo } from '../../src/sources/git/repo.ts';
@@ -14,7 +15,7 @@ test('a request after cat-file exited resolves at once; next() restarts git and 
   const repo = await openRepo({ path: r.dir, cwd: r.dir, env: gitEnv() });
   const cat = new CatFile(repo.ctx, { buffered: true });
   try {
-    const first = (cat as unknown as { child: import('node:child_process').ChildProcess }).child;
+    const first = (cat as unknown as { child: ChildProcess }).child;
     first.kill('SIGKILL');
     await once(first, 'exit');
     await new Promise((res) => setImmediate(res));
