@@ -28,11 +28,15 @@ function displayPath(cwd: string, abs: string): string {
   return p.split(sep).join('/');
 }
 
+/** Git semantics: the deepest .gitignore with a rule for the path decides (so a nested `!keep.log` re-includes). */
 function ignored(levels: readonly IgnoreLevel[], abs: string, isDir: boolean): boolean {
-  for (const { base, ig } of levels) {
+  for (let i = levels.length - 1; i >= 0; i--) {
+    const { base, ig } = levels[i]!;
     const rel = relative(base, abs).split(sep).join('/');
     if (rel === '' || rel.startsWith('..')) continue;
-    if (ig.ignores(isDir ? `${rel}/` : rel)) return true;
+    const r = ig.test(isDir ? `${rel}/` : rel);
+    if (r.ignored) return true;
+    if (r.unignored) return false;
   }
   return false;
 }

@@ -106,3 +106,16 @@ test('deep trees are walked without recursion limits getting in the way', async 
   writeTree(root, { [`${deep}/f.txt`]: 'x' });
   assert.deepEqual((await collect({ cwd: root })).files, [`${deep}/f.txt`]);
 });
+
+test('a nested .gitignore can re-include what a parent ignores (git semantics)', async () => {
+  const root = tempDir();
+  writeTree(root, {
+    '.gitignore': '*.log\n',
+    'logs/.gitignore': '!keep.log\n',
+    'logs/keep.log': 'x',
+    'logs/drop.log': 'x',
+    'top.log': 'x',
+  });
+  const r = await collect({ cwd: root });
+  assert.deepEqual(r.files.sort(), ['.gitignore', 'logs/.gitignore', 'logs/keep.log']);
+});
