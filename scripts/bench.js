@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 const repo = resolve(import.meta.dirname, '..');
 const cache = join(repo, '.cache', 'bench');
 const corpus = resolve(repo, '..', 'shared', 'corpora', 'eslint.bundle');
-const { loadBuiltinRules } = await import(join(repo, 'dist/rules/load.js'));
+const { loadBuiltinRules } = await import(join(repo, 'dist/catalog/load.js'));
 const { buildRuleset } = await import(join(repo, 'dist/detect/ruleset.js'));
 const { scanFragment } = await import(join(repo, 'dist/detect/engine.js'));
 

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const repo = resolve(import.meta.dirname, '..');
-const { parsePack, formatProblem } = await import(join(repo, 'dist/rules/pack.js'));
+const { parsePack, formatProblem } = await import(join(repo, 'dist/catalog/pack.js'));
 const packs = [];
 const problems = [];
 for (const f of readdirSync(join(repo, 'rules'))

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { scanFragment } from '../src/detect/engine.ts';
 import { buildRuleset } from '../src/detect/ruleset.ts';
-import { loadBuiltinRules } from '../src/rules/load.ts';
+import { loadBuiltinRules } from '../src/catalog/load.ts';
 
 interface Item {
   readonly name: string;

@@ -1,8 +1,8 @@
-// Scan command base: turns shared flags into ScanJobOptions, shows progress, writes stdout, sets the exit code.
+// Scan command base: turns shared flags into ExecuteScanOptions, shows progress, writes stdout, sets the exit code.
 import { ConfigError } from '../errors.ts';
 import { BaseCommand } from './base.ts';
 import type { ScanFlagValues } from './scan-flags.ts';
-import type { ScanJobOptions, ScanJobResult } from '../scan/job.ts';
+import type { ExecuteScanOptions, ExecuteScanResult } from '../scan/execute.ts';
 import type { FormatName } from '../report/registry.ts';
 
 const MB = 1024 * 1024;
@@ -19,12 +19,12 @@ export abstract class ScanCommand extends BaseCommand {
   }
 
   /** Runs one scan job with the shared flags; `root` is where config and ignore files are looked for. */
-  protected async runJob(
+  protected async scanWith(
     flags: ScanFlagValues,
     root: string,
-    makeSource: ScanJobOptions['makeSource'],
-  ): Promise<ScanJobResult> {
-    const { runScanJob } = await import('../scan/job.ts');
+    makeSource: ExecuteScanOptions['makeSource'],
+  ): Promise<ExecuteScanResult> {
+    const { executeScan } = await import('../scan/execute.ts');
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
     process.once('SIGINT', onSigint);
@@ -35,7 +35,7 @@ export abstract class ScanCommand extends BaseCommand {
       flags.color ??
       (process.stdout.isTTY === true && flags.output === undefined && process.env.NO_COLOR === undefined);
     try {
-      const job = await runScanJob({
+      const job = await executeScan({
         root,
         cwd: process.cwd(),
         configFile: flags.config,

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
-import type { PrefixSpec } from '../rules/prefix.ts';
+import type { PrefixSpec } from '../catalog/prefix.ts';
 
 export const CONFIG_NAMES = ['.keyspill.yaml', '.keyspill.yml'] as const;
 

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import { parsePrefixLine, prefixObjectSchema } from '../rules/prefix-schema.ts';
+import { parsePrefixLine, prefixObjectSchema } from '../catalog/prefix-schema.ts';
 import { parseSize, type Config } from './config.ts';
 
 const configSchema = z

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { scanFragment, type FragmentResult } from '../detect/engine.ts';
 import type { Ruleset } from '../detect/ruleset.ts';
 import type { Fragment } from '../model/fragment.ts';
-import type { ActiveRulesOptions } from '../rules/active.ts';
+import type { ActiveRulesOptions } from '../catalog/active.ts';
 
 export interface PoolOptions {
   readonly ruleset: Ruleset;

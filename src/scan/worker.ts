@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanFragment } from '../detect/engine.ts';
 import type { Fragment } from '../model/fragment.ts';
-import { activeRuleset, type ActiveRulesOptions } from '../rules/active.ts';
+import { activeRuleset, type ActiveRulesOptions } from '../catalog/active.ts';
 
 const ruleset = await activeRuleset(workerData as ActiveRulesOptions);
 parentPort!.on('message', (msg: { id: number; fragment: Fragment }) => {

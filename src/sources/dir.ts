@@ -5,7 +5,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { SkipReason } from '../model/result.ts';
 import type { Source, SourceEvent } from './types.ts';
-import { decodeText, looksBinary } from './text.ts';
+import { decodeText, looksBinary } from './content.ts';
 
 export interface DirSourceOptions {
   readonly paths: readonly string[];

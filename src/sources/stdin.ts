@@ -1,7 +1,7 @@
 // Standard input source: reads the stream once, as one fragment named "-" (or --stdin-name).
 import type { Readable } from 'node:stream';
 import type { Source } from './types.ts';
-import { decodeText, looksBinary } from './text.ts';
+import { decodeText, looksBinary } from './content.ts';
 
 export interface StdinSourceOptions {
   readonly stream: Readable;

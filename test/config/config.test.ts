@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSize } from '../../src/config/config.ts';
 import { parseConfig } from '../../src/config/parse.ts';
-import { prefixRule } from '../../src/rules/prefix.ts';
-import { parsePrefixLine } from '../../src/rules/prefix-schema.ts';
-import { compileRule } from '../../src/rules/compile.ts';
-import { checkExamples } from '../../src/rules/check.ts';
+import { prefixRule } from '../../src/catalog/prefix.ts';
+import { parsePrefixLine } from '../../src/catalog/prefix-schema.ts';
+import { compileRule } from '../../src/catalog/compile.ts';
+import { checkExamples } from '../../src/catalog/check.ts';
 import { scan } from '../helpers/rules.ts';
 import { ConfigError } from '../../src/errors.ts';
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rule, scan } from '../helpers/rules.ts';
-import { compileAllowlist } from '../../src/rules/compile.ts';
+import { compileAllowlist } from '../../src/catalog/compile.ts';
 
 const aws = rule({
   id: 'aws',

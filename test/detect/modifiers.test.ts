@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileNative } from '../../src/detect/matcher.ts';
 import { lowerModifiers } from '../../src/detect/modifiers.ts';
-import { checkExamples } from '../../src/rules/check.ts';
-import { loadBuiltinRules } from '../../src/rules/load.ts';
+import { checkExamples } from '../../src/catalog/check.ts';
+import { loadBuiltinRules } from '../../src/catalog/load.ts';
 import { scan } from '../helpers/rules.ts';
 
 const cases: [string, boolean, string][] = [

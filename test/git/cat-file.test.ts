@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { CatFile } from '../../src/sources/git/cat-file.ts';
-import { openRepo } from '../../src/sources/git/repo.ts';
+import { CatFile } from '../../src/git/cat-file.ts';
+import { openRepo } from '../../src/git/repo.ts';
 import { Repo, gitEnv } from './helpers.ts';
 
 test('a request after cat-file exited resolves at once; next() restarts git and still answers it', async () => {

@@ -7,12 +7,12 @@ import type { Ruleset } from '../../src/detect/ruleset.ts';
 import type { Finding, Location } from '../../src/model/match.ts';
 import type { GitProvenance } from '../../src/model/provenance.ts';
 import type { ScanResult } from '../../src/model/result.ts';
-import { activeRuleset } from '../../src/rules/active.ts';
-import { runScan } from '../../src/scan/run.ts';
-import { gitHistorySource, type GitHistoryOptions } from '../../src/sources/git/history-source.ts';
-import { openRepo } from '../../src/sources/git/repo.ts';
-import type { RevisionSpec } from '../../src/sources/git/revisions.ts';
-import { gitStagedSource } from '../../src/sources/git/staged-source.ts';
+import { activeRuleset } from '../../src/catalog/active.ts';
+import { scanSource } from '../../src/scan/pipeline.ts';
+import { gitHistorySource, type GitHistoryOptions } from '../../src/sources/git-history.ts';
+import { openRepo } from '../../src/git/repo.ts';
+import type { RevisionSpec } from '../../src/git/revisions.ts';
+import { gitStagedSource } from '../../src/sources/git-staged.ts';
 import { tempDir, writeTree } from '../helpers/tmp.ts';
 
 export const CORPORA = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpora');
@@ -106,8 +106,8 @@ export function builtinRuleset(): Promise<Ruleset> {
   return rulesetPromise;
 }
 
-async function run(source: Parameters<typeof runScan>[0]['source']): Promise<ScanResult> {
-  const out = await runScan({
+async function run(source: Parameters<typeof scanSource>[0]['source']): Promise<ScanResult> {
+  const out = await scanSource({
     source,
     ruleset: await builtinRuleset(),
     ignored: new Set(),

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOOK_MARKER } from '../../src/sources/git/hook.ts';
+import { HOOK_MARKER } from '../../src/hook/pre-commit.ts';
 import { runCli } from '../helpers/cli.ts';
 import { KEYS, Repo, gitEnv } from './helpers.ts';
 

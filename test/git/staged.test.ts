@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseStagedDiff } from '../../src/sources/git/staged-diff.ts';
+import { parseStagedDiff } from '../../src/git/staged-diff.ts';
 import { KEYS, Repo, findingFor, gitEnv, scanStaged } from './helpers.ts';
 
 const line = (key: string): string => `aws_access_key_id = ${key}\n`;

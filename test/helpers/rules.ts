@@ -1,5 +1,5 @@
 // Test helpers: compile a rule spec quickly, scan a text with it.
-import { compileRule } from '../../src/rules/compile.ts';
+import { compileRule } from '../../src/catalog/compile.ts';
 import { buildRuleset, DEFAULT_ENGINE_OPTIONS, type EngineOptions } from '../../src/detect/ruleset.ts';
 import { scanFragment } from '../../src/detect/engine.ts';
 import type { CompiledAllowlist, CompiledRule, RuleOrigin, RuleSpec } from '../../src/model/rule.ts';

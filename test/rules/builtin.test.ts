@@ -1,8 +1,8 @@
 // Built-in rule catalogue: every rule's examples match and its negative examples do not; ids are unique.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadBuiltinRules } from '../../src/rules/load.ts';
-import { checkExamples } from '../../src/rules/check.ts';
+import { loadBuiltinRules } from '../../src/catalog/load.ts';
+import { checkExamples } from '../../src/catalog/check.ts';
 import { scanFragment } from '../../src/detect/engine.ts';
 import { buildRuleset } from '../../src/detect/ruleset.ts';
 
@@ -16,7 +16,11 @@ test('every built-in rule id is unique across packs', () => {
   const seen = new Map<string, string>();
   for (const r of rules) {
     const first = seen.get(r.spec.id);
-    assert.equal(first, undefined, `rule "${r.spec.id}" is defined in ${first} and again in ${r.origin.file}`);
+    assert.equal(
+      first,
+      undefined,
+      `rule "${r.spec.id}" is defined in ${first} and again in ${r.origin.file}`,
+    );
     seen.set(r.spec.id, r.origin.file);
   }
 });
@@ -45,16 +49,21 @@ for (const rule of rules) {
   });
 }
 
-test('one secret is one finding: no other rule reports a secret found in a rule\'s examples', () => {
+test("one secret is one finding: no other rule reports a secret found in a rule's examples", () => {
   const all = buildRuleset(rules);
   const clashes: string[] = [];
   for (const rule of rules) {
     for (const text of rule.spec.examples) {
-      const matches = scanFragment({ text, path: 'example', provenance: { kind: 'stdin', name: 'example' } }, all).matches;
+      const matches = scanFragment(
+        { text, path: 'example', provenance: { kind: 'stdin', name: 'example' } },
+        all,
+      ).matches;
       const own = matches.filter((m) => m.ruleId === rule.spec.id).map((m) => m.secret);
       for (const m of matches) {
         if (m.ruleId !== rule.spec.id && own.some((s) => s.includes(m.secret) || m.secret.includes(s))) {
-          clashes.push(`${rule.spec.id} and ${m.ruleId} both report ${JSON.stringify(m.secret.slice(0, 40))}`);
+          clashes.push(
+            `${rule.spec.id} and ${m.ruleId} both report ${JSON.stringify(m.secret.slice(0, 40))}`,
+          );
         }
       }
     }

@@ -24,8 +24,8 @@ export default class HookInstall extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(HookInstall);
-    const { openRepo } = await import('../../sources/git/repo.ts');
-    const { currentRunner, installHook } = await import('../../sources/git/hook.ts');
+    const { openRepo } = await import('../../git/repo.ts');
+    const { currentRunner, installHook } = await import('../../hook/pre-commit.ts');
     const repo = await openRepo({ path: args.repo, cwd: process.cwd(), env: process.env });
     const result = await installHook({
       repo,

@@ -16,8 +16,8 @@ export default class HookUninstall extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(HookUninstall);
-    const { openRepo } = await import('../../sources/git/repo.ts');
-    const { uninstallHook } = await import('../../sources/git/hook.ts');
+    const { openRepo } = await import('../../git/repo.ts');
+    const { uninstallHook } = await import('../../hook/pre-commit.ts');
     const repo = await openRepo({ path: args.repo, cwd: process.cwd(), env: process.env });
     const result = await uninstallHook({ repo });
     if (flags.json) {

@@ -5,9 +5,16 @@ import { BaseCommand } from '../../cli/base.ts';
 
 export default class RulesList extends BaseCommand {
   static override summary = 'List the active rules and where each comes from.';
-  static override examples = ['<%= config.bin %> rules list', '<%= config.bin %> rules list --config .keyspill.yaml --json'];
+  static override examples = [
+    '<%= config.bin %> rules list',
+    '<%= config.bin %> rules list --config .keyspill.yaml --json',
+  ];
   static override flags = {
-    config: Flags.string({ char: 'c', summary: 'Config file (default: .keyspill.yaml in the current folder).', helpValue: 'FILE' }),
+    config: Flags.string({
+      char: 'c',
+      summary: 'Config file (default: .keyspill.yaml in the current folder).',
+      helpValue: 'FILE',
+    }),
     rules: Flags.string({ char: 'r', summary: 'Extra rule file(s).', multiple: true, helpValue: 'FILE' }),
     builtin: Flags.boolean({ summary: 'Include the built-in catalogue.', default: true, allowNo: true }),
     json: Flags.boolean({ summary: 'Print the list as JSON.', default: false }),
@@ -16,10 +23,14 @@ export default class RulesList extends BaseCommand {
   async run(): Promise<unknown> {
     const { flags } = await this.parse(RulesList);
     const { loadConfig } = await import('../../config/config.ts');
-    const { activeRules } = await import('../../rules/active.ts');
+    const { activeRules } = await import('../../catalog/active.ts');
     const cwd = process.cwd();
     const config = await loadConfig(cwd, flags.config === undefined ? undefined : resolve(cwd, flags.config));
-    const rules = await activeRules({ config, ruleFiles: (flags.rules ?? []).map((f) => resolve(cwd, f)), noBuiltin: !flags.builtin });
+    const rules = await activeRules({
+      config,
+      ruleFiles: (flags.rules ?? []).map((f) => resolve(cwd, f)),
+      noBuiltin: !flags.builtin,
+    });
     const rows = rules.map((r) => ({
       id: r.spec.id,
       kind: r.spec.kind,
@@ -36,7 +47,8 @@ export default class RulesList extends BaseCommand {
     const w = (k: 'id' | 'kind' | 'severity'): number => Math.max(k.length, ...rows.map((r) => r[k].length));
     const [wi, wk, ws] = [w('id'), w('kind'), w('severity')];
     this.log(`${'ID'.padEnd(wi)}  ${'KIND'.padEnd(wk)}  ${'SEVERITY'.padEnd(ws)}  SOURCE`);
-    for (const r of rows) this.log(`${r.id.padEnd(wi)}  ${r.kind.padEnd(wk)}  ${r.severity.padEnd(ws)}  ${r.source}`);
+    for (const r of rows)
+      this.log(`${r.id.padEnd(wi)}  ${r.kind.padEnd(wk)}  ${r.severity.padEnd(ws)}  ${r.source}`);
     this.log(`\n${rows.length} rules`);
     return rows;
   }

@@ -37,7 +37,7 @@ export default class ScanDir extends ScanCommand {
       this.assertStdinIsPiped();
       const { stdinSource } = await import('../../sources/stdin.ts');
       return (
-        await this.runJob(flags, root, (s) =>
+        await this.scanWith(flags, root, (s) =>
           stdinSource({
             stream: process.stdin,
             name: '-',
@@ -48,7 +48,7 @@ export default class ScanDir extends ScanCommand {
       ).result;
     }
     const { dirSource } = await import('../../sources/dir.ts');
-    const job = await this.runJob(flags, root, (s) =>
+    const job = await this.scanWith(flags, root, (s) =>
       dirSource({
         paths,
         cwd,

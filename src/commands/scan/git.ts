@@ -3,7 +3,7 @@ import { Args, Flags } from '@oclif/core';
 import { ScanCommand } from '../../cli/scan-command.ts';
 import { scanFlags } from '../../cli/scan-flags.ts';
 import { ConfigError } from '../../errors.ts';
-import type { RevisionSpec } from '../../sources/git/revisions.ts';
+import type { RevisionSpec } from '../../git/revisions.ts';
 
 /** Flags that cannot be combined (checked in run, so the usage line stays readable). */
 const CONFLICTS: readonly (readonly [string, readonly string[]])[] = [
@@ -82,13 +82,13 @@ export default class ScanGit extends ScanCommand {
           'see: keyspill scan git --help',
         );
     }
-    const { openRepo } = await import('../../sources/git/repo.ts');
+    const { openRepo } = await import('../../git/repo.ts');
     const repo = await openRepo({ path: args.repo, cwd: process.cwd(), env: process.env });
     const jobFlags =
       flags['max-blob-size'] === undefined ? flags : { ...flags, 'max-file-size': flags['max-blob-size'] };
     if (flags.staged) {
-      const { gitStagedSource } = await import('../../sources/git/staged-source.ts');
-      const job = await this.runJob(jobFlags, repo.root, (s) =>
+      const { gitStagedSource } = await import('../../sources/git-staged.ts');
+      const job = await this.scanWith(jobFlags, repo.root, (s) =>
         gitStagedSource({ repo, maxBlobSize: s.maxFileSize, includeBinary: s.includeBinary }),
       );
       return job.result;
@@ -103,8 +103,8 @@ export default class ScanGit extends ScanCommand {
             : flags.refs !== undefined
               ? { kind: 'refs', globs: flags.refs }
               : { kind: 'all' };
-    const { gitHistorySource } = await import('../../sources/git/history-source.ts');
-    const job = await this.runJob(jobFlags, repo.root, (s) =>
+    const { gitHistorySource } = await import('../../sources/git-history.ts');
+    const job = await this.scanWith(jobFlags, repo.root, (s) =>
       gitHistorySource({
         repo,
         revisions,

@@ -17,7 +17,7 @@ export default class ScanStdin extends ScanCommand {
     const { flags } = await this.parse(ScanStdin);
     this.assertStdinIsPiped();
     const { stdinSource } = await import('../../sources/stdin.ts');
-    const job = await this.runJob(flags, process.cwd(), (s) =>
+    const job = await this.scanWith(flags, process.cwd(), (s) =>
       stdinSource({
         stream: process.stdin,
         name: flags.name,

@@ -1,7 +1,7 @@
 // Git processes: spawns git in one repository with a predictable environment, for short commands and long streams.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { ConfigError } from '../../errors.ts';
+import { ConfigError } from '../errors.ts';
 
 /** Where git commands run: cwd and environment are fixed once the repository is opened. */
 export interface GitContext {

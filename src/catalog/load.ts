@@ -40,7 +40,10 @@ async function readPack(path: string, display: string, type: RuleOrigin['type'])
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(`cannot read rule file ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path in --rules or the "rules:" list of .keyspill.yaml');
+    throw new ConfigError(
+      `cannot read rule file ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'check the path in --rules or the "rules:" list of .keyspill.yaml',
+    );
   }
   return compilePack(text, display, { type, file: display });
 }
@@ -57,10 +60,14 @@ export async function assertNoProblems(problems: readonly PackProblem[]): Promis
 
 export async function loadBuiltinRules(): Promise<CompiledRule[]> {
   if (existsSync(PRECOMPILED)) {
-    const { packs } = JSON.parse(readFileSync(PRECOMPILED, 'utf8')) as { packs: { file: string; rules: RuleSpec[] }[] };
+    const { packs } = JSON.parse(readFileSync(PRECOMPILED, 'utf8')) as {
+      packs: { file: string; rules: RuleSpec[] }[];
+    };
     return packs.flatMap((p) => p.rules.map((spec) => compileRule(spec, { type: 'builtin', file: p.file })));
   }
-  const files = readdirSync(BUILTIN_RULES_DIR).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml')).sort();
+  const files = readdirSync(BUILTIN_RULES_DIR)
+    .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
+    .sort();
   const rules: CompiledRule[] = [];
   for (const f of files) {
     const pack = await readPack(join(BUILTIN_RULES_DIR, f), `rules/${f}`, 'builtin');

@@ -7,11 +7,23 @@ const CHARSET_NAMES = Object.keys(CHARSETS) as [Charset, ...Charset[]];
 
 export const prefixObjectSchema = z
   .object({
-    prefix: z.string().min(2).regex(/^[\x21-\x7e]+$/, 'a prefix is printable ASCII without spaces'),
+    prefix: z
+      .string()
+      .min(2)
+      .regex(/^[\x21-\x7e]+$/, 'a prefix is printable ASCII without spaces'),
     charset: z.enum(CHARSET_NAMES),
-    length: z.union([z.number().int().min(8).max(512), z.string().regex(/^\d+(-\d+)?$/, 'a length is N or N-M')]),
-    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
-    kind: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+    length: z.union([
+      z.number().int().min(8).max(512),
+      z.string().regex(/^\d+(-\d+)?$/, 'a length is N or N-M'),
+    ]),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/)
+      .optional(),
+    kind: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/)
+      .optional(),
     description: z.string().optional(),
     severity: z.enum(SEVERITIES as [Severity, ...Severity[]]).optional(),
   })
@@ -28,9 +40,11 @@ export function parsePrefixLine(line: string): PrefixSpec {
   const parsed = prefixObjectSchema.safeParse({ prefix: m[1], charset: m[2], length: m[3] });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const detail = issue.path[0] === 'charset' ? `unknown charset "${m[2]}" (one of ${CHARSET_NAMES.join(', ')})` : issue.message;
+    const detail =
+      issue.path[0] === 'charset'
+        ? `unknown charset "${m[2]}" (one of ${CHARSET_NAMES.join(', ')})`
+        : issue.message;
     throw new Error(`"${line}": ${detail}`);
   }
   return parsed.data;
 }
-

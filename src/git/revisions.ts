@@ -1,5 +1,5 @@
 // Which history to scan: every ref, some refs or branches, or a range; resolved to `--stdin` lines for git.
-import { ConfigError } from '../../errors.ts';
+import { ConfigError } from '../errors.ts';
 import { firstLine, runGit, type GitContext } from './process.ts';
 
 export type RevisionSpec =

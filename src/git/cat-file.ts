@@ -1,5 +1,5 @@
 // Blob contents from one long-running `git cat-file --batch`: oids in, objects out in order, with backpressure.
-import { ScanError } from '../../errors.ts';
+import { ScanError } from '../errors.ts';
 import { ByteReader, DEFAULT_READ_AHEAD } from './byte-reader.ts';
 import { firstLine, spawnGit, type GitChild, type GitContext } from './process.ts';
 

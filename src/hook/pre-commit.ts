@@ -1,9 +1,9 @@
 // Pre-commit hook service: writes, recognises and removes keyspill's own hook, never a foreign one unless forced.
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { ConfigError } from '../../errors.ts';
-import { firstLine, runGit } from './process.ts';
-import type { GitRepo } from './repo.ts';
+import { ConfigError } from '../errors.ts';
+import { firstLine, runGit } from '../git/process.ts';
+import type { GitRepo } from '../git/repo.ts';
 
 /** The line that marks a hook as keyspill's own: reinstall replaces it, uninstall removes it. */
 export const HOOK_MARKER =

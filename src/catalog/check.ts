@@ -13,7 +13,8 @@ export interface ExampleFailure {
 export function checkExamples(rule: CompiledRule): ExampleFailure[] {
   const ruleset = buildRuleset([rule]);
   const run = (text: string): number =>
-    scanFragment({ text, path: 'example', provenance: { kind: 'stdin', name: 'example' } }, ruleset).matches.length;
+    scanFragment({ text, path: 'example', provenance: { kind: 'stdin', name: 'example' } }, ruleset).matches
+      .length;
   const failures: ExampleFailure[] = [];
   for (const example of rule.spec.examples) {
     if (run(example) === 0) failures.push({ ruleId: rule.spec.id, example, expected: 'match' });

@@ -11,7 +11,7 @@ import {
 } from '../findings/pipeline.ts';
 import type { Finding, Match } from '../model/match.ts';
 import type { ScanResult, Skipped, SkipReason } from '../model/result.ts';
-import type { ActiveRulesOptions } from '../rules/active.ts';
+import type { ActiveRulesOptions } from '../catalog/active.ts';
 import type { Source } from '../sources/types.ts';
 import { createPool } from './pool.ts';
 
@@ -21,7 +21,7 @@ export interface Progress {
   readonly matches: number;
 }
 
-export interface RunScanOptions {
+export interface ScanSourceOptions {
   readonly source: Source;
   readonly ruleset: Ruleset;
   /** Fingerprints from .keyspillignore. */
@@ -37,7 +37,7 @@ export interface RunScanOptions {
   readonly workerAfterBytes?: number;
 }
 
-export interface RunScanOutput {
+export interface SourceScan {
   readonly result: ScanResult;
   /** Findings before the baseline filter (what --write-baseline records). */
   readonly beforeBaseline: readonly Finding[];
@@ -46,7 +46,7 @@ export interface RunScanOutput {
 
 const MAX_SKIPPED_LISTED = 200;
 
-export async function runScan(o: RunScanOptions): Promise<RunScanOutput> {
+export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
   const now = o.now ?? Date.now;
   const started = now();
   let matches: Match[] = [];

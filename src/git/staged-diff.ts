@@ -1,5 +1,5 @@
 // Parsing the staged diff (pure): each staged file's blob from `--raw -z`, and the lines it adds from `-p -U0`.
-import { decodeBytes } from './attribute.ts';
+import { decodeBytes } from './introductions.ts';
 
 export type AddedLines =
   /** A new file: every line is added. */

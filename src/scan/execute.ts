@@ -6,9 +6,9 @@ import { ConfigError, EXIT } from '../errors.ts';
 import { formatBaseline, parseBaseline, parseIgnoreFile } from '../findings/ignore-file.ts';
 import type { ScanResult } from '../model/result.ts';
 import { REPORTERS, type FormatName } from '../report/registry.ts';
-import { activeRuleset } from '../rules/active.ts';
+import { activeRuleset } from '../catalog/active.ts';
 import type { Source } from '../sources/types.ts';
-import { runScan, type Progress } from './run.ts';
+import { scanSource, type Progress } from './pipeline.ts';
 
 export const DEFAULT_MAX_FILE_SIZE = 25 * 1000 * 1000;
 export const IGNORE_FILE = '.keyspillignore';
@@ -18,7 +18,7 @@ export interface SourceSettings {
   readonly includeBinary: boolean;
 }
 
-export interface ScanJobOptions {
+export interface ExecuteScanOptions {
   /** Where .keyspill.yaml and .keyspillignore are looked for. */
   readonly root: string;
   readonly cwd: string;
@@ -41,7 +41,7 @@ export interface ScanJobOptions {
   readonly signal: AbortSignal;
 }
 
-export interface ScanJobResult {
+export interface ExecuteScanResult {
   readonly exitCode: number;
   readonly result: ScanResult;
   /** The rendered report when it goes to stdout; undefined when written to --output. */
@@ -73,7 +73,7 @@ function readFingerprints(
   }
 }
 
-export async function runScanJob(o: ScanJobOptions): Promise<ScanJobResult> {
+export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanResult> {
   const config = await loadConfig(
     o.root,
     o.configFile === undefined ? undefined : resolve(o.cwd, o.configFile),
@@ -103,7 +103,7 @@ export async function runScanJob(o: ScanJobOptions): Promise<ScanJobResult> {
       : readFingerprints(resolve(o.cwd, o.baselineFile), 'baseline', parseBaseline, true);
 
   const source = o.makeSource({ maxFileSize, includeBinary: o.includeBinary });
-  const out = await runScan({
+  const out = await scanSource({
     source,
     ruleset,
     ignored,

@@ -24,11 +24,16 @@ export function compileAllowlist(al: Partial<Allowlist> | undefined): CompiledAl
 export function compileRule(spec: RuleSpec, origin: RuleOrigin): CompiledRule {
   let matcher;
   try {
-    matcher = origin.type === 'file' ? compileRe2(spec.regex, spec.secretGroup) : compileNative(spec.regex, spec.secretGroup);
+    matcher =
+      origin.type === 'file'
+        ? compileRe2(spec.regex, spec.secretGroup)
+        : compileNative(spec.regex, spec.secretGroup);
   } catch (e) {
     const msg = (e as Error).message;
     const hint =
-      origin.type !== 'file' ? '' : ' (user rules use RE2 syntax, as gitleaks does: no lookaround or backreferences)';
+      origin.type !== 'file'
+        ? ''
+        : ' (user rules use RE2 syntax, as gitleaks does: no lookaround or backreferences)';
     throw new Error(`regex does not compile: ${msg}${hint}`, { cause: e });
   }
   return {

@@ -1,8 +1,8 @@
 // Attributing blob matches (pure): fans each match out to the paths its blob was committed at, folds the versions
 // of one file that hold the same secret into one location, and fills in who introduced it and whether it is at HEAD.
-import type { Match } from '../../model/match.ts';
-import type { GitCommitRef, GitProvenance } from '../../model/provenance.ts';
-import { olderCommit, type CommitMeta, type Intro, type Introductions } from './attribute.ts';
+import type { Match } from '../model/match.ts';
+import type { GitCommitRef, GitProvenance } from '../model/provenance.ts';
+import { olderCommit, type CommitMeta, type Intro, type Introductions } from './introductions.ts';
 
 export interface AttributionData {
   readonly repo: string;

@@ -6,17 +6,23 @@
 // not grow with history. Only blobs that matched are attributed, in `resolve`, by one `git log --raw` pass.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Match } from '../../model/match.ts';
-import type { Skipped } from '../../model/result.ts';
-import type { Resolved, Source, SourceEvent } from '../types.ts';
-import { decodeText, looksBinary } from '../text.ts';
-import { decodeBytes, defaultHead, findIntroductions, headPaths, refsContaining } from './attribute.ts';
-import { ByteReader } from './byte-reader.ts';
-import { CatFile } from './cat-file.ts';
-import { firstLine, spawnGit, type GitContext } from './process.ts';
-import type { GitRepo } from './repo.ts';
-import { attributeMatches, introducingCommits } from './resolve.ts';
-import { resolveRevisions, type Revisions, type RevisionSpec } from './revisions.ts';
+import type { Match } from '../model/match.ts';
+import type { Skipped } from '../model/result.ts';
+import type { Resolved, Source, SourceEvent } from './types.ts';
+import { decodeText, looksBinary } from './content.ts';
+import {
+  decodeBytes,
+  defaultHead,
+  findIntroductions,
+  headPaths,
+  refsContaining,
+} from '../git/introductions.ts';
+import { ByteReader } from '../git/byte-reader.ts';
+import { CatFile } from '../git/cat-file.ts';
+import { firstLine, spawnGit, type GitContext } from '../git/process.ts';
+import type { GitRepo } from '../git/repo.ts';
+import { attributeMatches, introducingCommits } from '../git/attribution.ts';
+import { resolveRevisions, type Revisions, type RevisionSpec } from '../git/revisions.ts';
 
 export interface GitHistoryOptions {
   readonly repo: GitRepo;

@@ -30,7 +30,12 @@ function escapeRegex(s: string): string {
 }
 
 function slug(prefix: string): string {
-  return prefix.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'prefix';
+  return (
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'prefix'
+  );
 }
 
 /** A random-looking example of the token, so the compiled rule carries a self-test like any other. */
@@ -76,6 +81,9 @@ export function prefixRule(p: PrefixSpec): RuleSpec {
     // A placeholder such as acme_live_xxxxxxxx… has entropy near zero; real random bodies are far above this.
     entropy: 2.5,
     examples: [`token = "${example}"`],
-    negativeExamples: [`token = "${p.prefix}${'x'.repeat(min)}"`, `token = "${p.prefix}${exampleBody(p.charset, min - 1)}"`],
+    negativeExamples: [
+      `token = "${p.prefix}${'x'.repeat(min)}"`,
+      `token = "${p.prefix}${exampleBody(p.charset, min - 1)}"`,
+    ],
   };
 }

@@ -1,7 +1,7 @@
 // Opening a repository: finds its git folder and work tree, or fails with a message naming the path.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError } from '../../errors.ts';
+import { ConfigError } from '../errors.ts';
 import { firstLine, gitEnv, runGit, type GitContext } from './process.ts';
 
 export interface GitRepo {

@@ -19,7 +19,14 @@ export const ruleSchema = z
     kind: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and "-"'),
     severity: z.enum(SEVERITIES as [string, ...string[]]).default('high'),
     tags: z.array(z.string()).default([]),
-    keywords: z.array(z.string().min(1).regex(/^[\x20-\x7e]+$/, 'keywords must be printable ASCII')).default([]),
+    keywords: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .regex(/^[\x20-\x7e]+$/, 'keywords must be printable ASCII'),
+      )
+      .default([]),
     regex: z.string().min(1),
     secretGroup: z.number().int().min(0).optional(),
     entropy: z.number().min(0).max(8).optional(),
@@ -54,7 +61,8 @@ export interface ParsedPack {
 }
 
 function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  const node = doc.getIn(path as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+  const node = doc.getIn(path as (string | number)[], true) as
+    { range?: [number, number, number] } | undefined;
   return node?.range ? counter.linePos(node.range[0]).line : undefined;
 }
 
@@ -80,14 +88,27 @@ export function parsePack(text: string, file: string): ParsedPack {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
-    return { rules: [], lines: [], problems: [{ file, line: undefined, ruleId: undefined, message: `invalid YAML: ${(e as Error).message}` }] };
+    return {
+      rules: [],
+      lines: [],
+      problems: [
+        { file, line: undefined, ruleId: undefined, message: `invalid YAML: ${(e as Error).message}` },
+      ],
+    };
   }
   const top = packSchema.safeParse(data);
   if (!top.success) {
     return {
       rules: [],
       lines: [],
-      problems: [{ file, line: 1, ruleId: undefined, message: 'a rule file is a mapping with one key, "rules:", holding a list of rules' }],
+      problems: [
+        {
+          file,
+          line: 1,
+          ruleId: undefined,
+          message: 'a rule file is a mapping with one key, "rules:", holding a list of rules',
+        },
+      ],
     };
   }
   const rules: RuleSpec[] = [];
@@ -95,7 +116,10 @@ export function parsePack(text: string, file: string): ParsedPack {
   const problems: PackProblem[] = [];
   const seen = new Map<string, number>();
   top.data.rules.forEach((raw, i) => {
-    const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : `#${i + 1}`;
+    const id =
+      typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
+        ? (raw as { id: string }).id
+        : `#${i + 1}`;
     const parsed = ruleSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -111,7 +135,12 @@ export function parsePack(text: string, file: string): ParsedPack {
     }
     const line = lineOf(doc, counter, ['rules', i]);
     if (seen.has(parsed.data.id)) {
-      problems.push({ file, line, ruleId: id, message: `duplicate id (first defined at line ${seen.get(parsed.data.id)})` });
+      problems.push({
+        file,
+        line,
+        ruleId: id,
+        message: `duplicate id (first defined at line ${seen.get(parsed.data.id)})`,
+      });
       return;
     }
     seen.set(parsed.data.id, line ?? 0);

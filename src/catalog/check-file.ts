@@ -15,7 +15,18 @@ export async function checkRuleFile(path: string, display: string, builtin = fal
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    return { file: display, rules: 0, problems: [{ file: display, line: undefined, ruleId: undefined, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
+    return {
+      file: display,
+      rules: 0,
+      problems: [
+        {
+          file: display,
+          line: undefined,
+          ruleId: undefined,
+          message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        },
+      ],
+    };
   }
   const pack = await compilePack(text, display, { type: builtin ? 'builtin' : 'file', file: display });
   const problems: PackProblem[] = [...pack.problems];
@@ -25,7 +36,10 @@ export async function checkRuleFile(path: string, display: string, builtin = fal
         file: display,
         line: undefined,
         ruleId: f.ruleId,
-        message: f.expected === 'match' ? `example does not match: ${JSON.stringify(f.example)}` : `negative example matches: ${JSON.stringify(f.example)}`,
+        message:
+          f.expected === 'match'
+            ? `example does not match: ${JSON.stringify(f.example)}`
+            : `negative example matches: ${JSON.stringify(f.example)}`,
       });
     }
   }

@@ -1,14 +1,14 @@
 // Staged source (`scan git --staged`): what the commit being made adds, from the index against HEAD.
 // Three git processes, started together: the staged files (diff --raw), the hunks of the modified ones (diff -U0),
 // and one cat-file for the staged blobs.
-import type { Fragment } from '../../model/fragment.ts';
-import { ConfigError, ScanError } from '../../errors.ts';
-import type { Source, SourceEvent } from '../types.ts';
-import { decodeText, looksBinary } from '../text.ts';
-import { CatFile } from './cat-file.ts';
-import { firstLine, runGit } from './process.ts';
-import type { GitRepo } from './repo.ts';
-import { parseStagedDiff, STAGED_PATCH_ARGS, STAGED_RAW_ARGS, type StagedEntry } from './staged-diff.ts';
+import type { Fragment } from '../model/fragment.ts';
+import { ConfigError, ScanError } from '../errors.ts';
+import type { Source, SourceEvent } from './types.ts';
+import { decodeText, looksBinary } from './content.ts';
+import { CatFile } from '../git/cat-file.ts';
+import { firstLine, runGit } from '../git/process.ts';
+import type { GitRepo } from '../git/repo.ts';
+import { parseStagedDiff, STAGED_PATCH_ARGS, STAGED_RAW_ARGS, type StagedEntry } from '../git/staged-diff.ts';
 
 export interface GitStagedOptions {
   readonly repo: GitRepo;

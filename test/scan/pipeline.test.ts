@@ -1,8 +1,8 @@
 // Scan service: the worker thread gives exactly the results of the inline path, in the same order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScan } from '../../src/scan/run.ts';
-import { activeRuleset } from '../../src/rules/active.ts';
+import { scanSource } from '../../src/scan/pipeline.ts';
+import { activeRuleset } from '../../src/catalog/active.ts';
 import { EMPTY_CONFIG } from '../../src/config/config.ts';
 import type { Source, SourceEvent } from '../../src/sources/types.ts';
 
@@ -34,8 +34,8 @@ test('worker and inline scans agree exactly', async () => {
     signal: new AbortController().signal,
     now: () => 0,
   };
-  const inline = await runScan({ ...base, source: source(300) });
-  const parallel = await runScan({
+  const inline = await scanSource({ ...base, source: source(300) });
+  const parallel = await scanSource({
     ...base,
     source: source(300),
     workerRules: rulesOptions,
@@ -57,7 +57,7 @@ test("a source's resolve notes reach the summary and can make the scan incomplet
       notes: [{ note: 'attribution incomplete: git log failed', incomplete: true }],
     }),
   };
-  const out = await runScan({
+  const out = await scanSource({
     ruleset,
     ignored: new Set(),
     baseline: undefined,

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import type { Match } from '../../src/model/match.ts';
-import type { CommitMeta, Intro } from '../../src/sources/git/attribute.ts';
-import { ByteReader } from '../../src/sources/git/byte-reader.ts';
-import { attributeMatches, introducingCommits } from '../../src/sources/git/resolve.ts';
-import { refMatcher } from '../../src/sources/git/revisions.ts';
+import type { CommitMeta, Intro } from '../../src/git/introductions.ts';
+import { ByteReader } from '../../src/git/byte-reader.ts';
+import { attributeMatches, introducingCommits } from '../../src/git/attribution.ts';
+import { refMatcher } from '../../src/git/revisions.ts';
 
 function match(blob: string, path: string, line: number, secret = 'S3CRET'): Match {
   return {

@@ -19,7 +19,8 @@ export interface ActiveRulesOptions {
 export async function activeRules(o: ActiveRulesOptions): Promise<CompiledRule[]> {
   const rules: CompiledRule[] = o.noBuiltin ? [] : await loadBuiltinRules();
   const configFile = o.config.file ?? '.keyspill.yaml';
-  for (const p of o.config.prefixes) rules.push(compileRule(prefixRule(p), { type: 'config', file: configFile }));
+  for (const p of o.config.prefixes)
+    rules.push(compileRule(prefixRule(p), { type: 'config', file: configFile }));
   for (const f of [...o.config.ruleFiles, ...o.ruleFiles]) {
     const pack = await loadRuleFile(f);
     await assertNoProblems(pack.problems);
@@ -38,7 +39,10 @@ export async function activeRules(o: ActiveRulesOptions): Promise<CompiledRule[]
   }
   const unknown = o.config.disable.filter((id) => !ids.has(id));
   if (unknown.length > 0) {
-    throw new ConfigError(`disable: unknown rule id(s) ${unknown.join(', ')}`, 'list the ids with: keyspill rules list');
+    throw new ConfigError(
+      `disable: unknown rule id(s) ${unknown.join(', ')}`,
+      'list the ids with: keyspill rules list',
+    );
   }
   const disabled = new Set(o.config.disable);
   return rules.filter((r) => !disabled.has(r.spec.id));
