@@ -1,8 +1,8 @@
 // The active rule set: built-in packs, config prefix rules and user packs, minus disabled rules.
-import type { Config } from '../config/config.ts';
+import type { Config } from '../config/types.ts';
 import { buildRuleset, DEFAULT_ENGINE_OPTIONS, type EngineOptions, type Ruleset } from '../detect/ruleset.ts';
 import { ConfigError } from '../errors.ts';
-import type { CompiledRule } from '../model/rule.ts';
+import type { Allowlist, CompiledRule, RuleOrigin, RuleSpec } from '../model/rule.ts';
 import { compileAllowlist, compileRule } from './compile.ts';
 import { assertNoProblems, loadBuiltinRules, loadRuleFile } from './load.ts';
 import { prefixRule } from './prefix.ts';
@@ -48,12 +48,47 @@ export async function activeRules(o: ActiveRulesOptions): Promise<CompiledRule[]
   return rules.filter((r) => !disabled.has(r.spec.id));
 }
 
-export async function activeRuleset(o: ActiveRulesOptions): Promise<Ruleset> {
+/** A ruleset as plain data (no compiled regexes): what the match worker compiles, with no file to read. */
+export interface RulesetSpec {
+  readonly rules: readonly { readonly spec: RuleSpec; readonly origin: RuleOrigin }[];
+  readonly allowlist: Partial<Allowlist>;
+  readonly options: EngineOptions;
+}
+
+/** Compiles a ruleset spec: the same rules, allowlist and options, compiled here (no I/O). */
+export function compileRuleset(s: RulesetSpec): Ruleset {
+  return buildRuleset(
+    s.rules.map((r) => compileRule(r.spec, r.origin)),
+    compileAllowlist(s.allowlist),
+    s.options,
+  );
+}
+
+export interface ActiveRuleset {
+  readonly ruleset: Ruleset;
+  /** The same ruleset as data, for a worker thread. */
+  readonly spec: RulesetSpec;
+}
+
+/** The active rules compiled, and as data (for the worker). */
+export async function loadActiveRuleset(o: ActiveRulesOptions): Promise<ActiveRuleset> {
+  const allowlist = { ...o.config.allowlist, regexTarget: 'secret' as const };
   let global;
   try {
-    global = compileAllowlist({ ...o.config.allowlist, regexTarget: 'secret' });
+    global = compileAllowlist(allowlist);
   } catch (e) {
-    throw new ConfigError(`${o.config.file ?? 'config'}: allowlist: ${(e as Error).message}`);
+    throw new ConfigError(`${o.config.file ?? 'config'}: allowlist: ${(e as Error).message}`, undefined, {
+      cause: e,
+    });
   }
-  return buildRuleset(await activeRules(o), global, o.engine ?? DEFAULT_ENGINE_OPTIONS);
+  const rules = await activeRules(o);
+  const options = o.engine ?? DEFAULT_ENGINE_OPTIONS;
+  return {
+    ruleset: buildRuleset(rules, global, options),
+    spec: { rules: rules.map((r) => ({ spec: r.spec, origin: r.origin })), allowlist, options },
+  };
+}
+
+export async function activeRuleset(o: ActiveRulesOptions): Promise<Ruleset> {
+  return (await loadActiveRuleset(o)).ruleset;
 }

@@ -1,5 +1,6 @@
 // `rules check` service: schema, regex and examples of one or more rule files, as a list of problems.
 import { readFileSync } from 'node:fs';
+import { reasonOf } from '../errors.ts';
 import { checkExamples } from './check.ts';
 import { compilePack } from './load.ts';
 import type { PackProblem } from './pack.ts';
@@ -23,7 +24,7 @@ export async function checkRuleFile(path: string, display: string, builtin = fal
           file: display,
           line: undefined,
           ruleId: undefined,
-          message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+          message: `cannot read: ${reasonOf(e)}`,
         },
       ],
     };

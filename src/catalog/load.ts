@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, reasonOf } from '../errors.ts';
 import type { CompiledRule, RuleOrigin, RuleSpec } from '../model/rule.ts';
 import { compileRule } from './compile.ts';
 import type { PackProblem } from './pack.ts';
@@ -41,8 +41,9 @@ async function readPack(path: string, display: string, type: RuleOrigin['type'])
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new ConfigError(
-      `cannot read rule file ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      `cannot read rule file ${display}: ${reasonOf(e)}`,
       'check the path in --rules or the "rules:" list of .keyspill.yaml',
+      { cause: e },
     );
   }
   return compilePack(text, display, { type, file: display });

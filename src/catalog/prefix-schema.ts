@@ -1,7 +1,7 @@
 // Custom-prefix declarations: the schema and the one-line form "PREFIX CHARSET LENGTH".
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../model/rule.ts';
-import { CHARSETS, type Charset, type PrefixSpec } from './prefix.ts';
+import { CHARSETS, type Charset, type PrefixSpec } from '../model/prefix.ts';
 
 const CHARSET_NAMES = Object.keys(CHARSETS) as [Charset, ...Charset[]];
 

@@ -1,13 +1,15 @@
-// Scan command base: turns shared flags into ExecuteScanOptions, shows progress, writes stdout, sets the exit code.
+// Scan command base: shared flags → one scan, the report rendered to stdout or --output, the exit code set.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
+import type { Json } from '../report/json.ts';
+import type { ExecuteScanOptions } from '../scan/execute.ts';
 import { BaseCommand } from './base.ts';
 import type { ScanFlagValues } from './scan-flags.ts';
-import type { ExecuteScanOptions, ExecuteScanResult } from '../scan/execute.ts';
-import type { FormatName } from '../report/registry.ts';
 
 const MB = 1024 * 1024;
 
-export abstract class ScanCommand extends BaseCommand {
+export abstract class ScanCommand extends BaseCommand<Json> {
   /** Stdin scans read a pipe; on a terminal they would wait for input nobody means to type. */
   protected assertStdinIsPiped(): void {
     if (process.stdin.isTTY === true) {
@@ -18,13 +20,20 @@ export abstract class ScanCommand extends BaseCommand {
     }
   }
 
-  /** Runs one scan job with the shared flags; `root` is where config and ignore files are looked for. */
+  /**
+   * Runs one scan with the shared flags (`root` is where config and ignore files are looked for), writes the
+   * report, sets the exit code, and returns the JSON report (the `--json` result).
+   */
   protected async scanWith(
     flags: ScanFlagValues,
     root: string,
     makeSource: ExecuteScanOptions['makeSource'],
-  ): Promise<ExecuteScanResult> {
-    const { executeScan } = await import('../scan/execute.ts');
+  ): Promise<Json> {
+    const [{ executeScan }, { REPORTERS }, { reportValue }] = await Promise.all([
+      import('../scan/execute.ts'),
+      import('../report/registry.ts'),
+      import('../report/json.ts'),
+    ]);
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
     process.once('SIGINT', onSigint);
@@ -33,9 +42,9 @@ export abstract class ScanCommand extends BaseCommand {
     let progressShown = false;
     const color =
       flags.color ??
-      (process.stdout.isTTY === true && flags.output === undefined && process.env.NO_COLOR === undefined);
+      (process.stdout.isTTY === true && flags.output === undefined && process.env['NO_COLOR'] === undefined);
     try {
-      const job = await executeScan({
+      const outcome = await executeScan({
         root,
         cwd: process.cwd(),
         configFile: flags.config,
@@ -44,14 +53,9 @@ export abstract class ScanCommand extends BaseCommand {
         ignoreFile: flags['ignore-file'],
         baselineFile: flags.baseline,
         writeBaselineFile: flags['write-baseline'],
-        format: flags.format as FormatName,
-        outputFile: flags.output,
-        showSecrets: flags['show-secrets'],
-        color,
         findingsExitCode: flags['exit-code'],
         maxFileSize: flags['max-file-size'],
         includeBinary: flags['include-binary'],
-        toolVersion: this.config.version,
         makeSource,
         signal: controller.signal,
         ...(showProgress
@@ -67,13 +71,20 @@ export abstract class ScanCommand extends BaseCommand {
       });
       if (progressShown && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       if (flags.verbose) {
-        for (const s of job.result.summary.skippedItems)
+        for (const s of outcome.result.summary.skippedItems)
           process.stderr.write(`skipped ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}\n`);
+        process.stderr.write(`worker thread: ${outcome.workerFragments} fragments\n`);
       }
-      if (job.stdout !== undefined)
-        await new Promise<void>((r) => process.stdout.write(job.stdout!, () => r()));
-      if (job.exitCode !== 0) this.exit(job.exitCode);
-      return job;
+      const renderOptions = {
+        showSecrets: flags['show-secrets'],
+        color,
+        toolVersion: this.config.version,
+      };
+      const report = REPORTERS[flags.format].render(outcome.result, renderOptions);
+      if (flags.output !== undefined) writeFileSync(resolve(process.cwd(), flags.output), report);
+      else if (!this.jsonEnabled()) await new Promise<void>((r) => process.stdout.write(report, () => r()));
+      this.setExitCode(outcome.exitCode);
+      return reportValue(outcome.result, { ...renderOptions, color: false });
     } finally {
       process.removeListener('SIGINT', onSigint);
     }

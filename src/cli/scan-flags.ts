@@ -1,14 +1,14 @@
 // Flags shared by every scan command: rules, config, noise control, output.
-import { Flags } from '@oclif/core';
-import { FORMAT_NAMES } from '../report/registry.ts';
+import { Flags, type Interfaces } from '@oclif/core';
+import { FORMAT_NAMES } from '../report/formats.ts';
 
 export const scanFlags = {
-  format: Flags.string({
+  format: Flags.option({
     char: 'f',
     summary: 'Report format.',
-    options: [...FORMAT_NAMES],
-    default: 'text',
-  }),
+    options: FORMAT_NAMES,
+    default: 'text' as const,
+  })(),
   output: Flags.string({
     char: 'o',
     summary: 'Write the report to FILE instead of stdout.',
@@ -22,6 +22,7 @@ export const scanFlags = {
     char: 'c',
     summary: 'Config file (default: .keyspill.yaml in the scanned root).',
     helpValue: 'FILE',
+    env: 'KEYSPILL_CONFIG',
   }),
   rules: Flags.string({
     char: 'r',
@@ -42,6 +43,7 @@ export const scanFlags = {
     char: 'b',
     summary: 'Report only findings not in this baseline file.',
     helpValue: 'FILE',
+    env: 'KEYSPILL_BASELINE',
   }),
   'write-baseline': Flags.string({
     summary: 'Write every current finding to a baseline file.',
@@ -64,19 +66,4 @@ export const scanFlags = {
   }),
 };
 
-export interface ScanFlagValues {
-  readonly format: string;
-  readonly output?: string | undefined;
-  readonly 'show-secrets': boolean;
-  readonly config?: string | undefined;
-  readonly rules?: string[] | undefined;
-  readonly builtin: boolean;
-  readonly 'ignore-file'?: string | undefined;
-  readonly baseline?: string | undefined;
-  readonly 'write-baseline'?: string | undefined;
-  readonly 'exit-code': number;
-  readonly 'max-file-size'?: string | undefined;
-  readonly 'include-binary': boolean;
-  readonly color?: boolean | undefined;
-  readonly verbose: boolean;
-}
+export type ScanFlagValues = Interfaces.InferredFlags<typeof scanFlags>;

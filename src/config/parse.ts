@@ -4,7 +4,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { parsePrefixLine, prefixObjectSchema } from '../catalog/prefix-schema.ts';
-import { parseSize, type Config } from './config.ts';
+import { parseSize } from './size.ts';
+import type { Config } from './types.ts';
 
 const configSchema = z
   .object({
@@ -55,6 +56,7 @@ export function parseConfig(text: string, file: string): Config {
       throw new ConfigError(
         `${file}:${node?.range ? counter.linePos(node.range[0]).line : 1}: prefixes: ${(e as Error).message}`,
         fix,
+        { cause: e },
       );
     }
   });
@@ -62,7 +64,7 @@ export function parseConfig(text: string, file: string): Config {
   try {
     maxFileSize = c.maxFileSize === undefined ? undefined : parseSize(c.maxFileSize);
   } catch (e) {
-    throw new ConfigError(`${file}: maxFileSize: ${(e as Error).message}`, fix);
+    throw new ConfigError(`${file}: maxFileSize: ${(e as Error).message}`, fix, { cause: e });
   }
   const base = dirname(file);
   return {

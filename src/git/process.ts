@@ -1,7 +1,7 @@
 // Git processes: spawns git in one repository with a predictable environment, for short commands and long streams.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { ConfigError } from '../errors.ts';
+import { EnvironmentError } from '../errors.ts';
 
 /** Where git commands run: cwd and environment are fixed once the repository is opened. */
 export interface GitContext {
@@ -77,7 +77,11 @@ export async function runGit(
   child.stdin.end(input);
   const code = await exited;
   if (code === -1 && stderr().includes('git was not found'))
-    throw new ConfigError('git was not found on PATH', 'install git (2.32 or later), or put it on PATH');
+    throw new EnvironmentError(
+      'git',
+      'git was not found on PATH',
+      'install git (2.28 or later), or put it on PATH',
+    );
   return { code, stdout: Buffer.concat(chunks), stderr: stderr() };
 }
 

@@ -1,7 +1,7 @@
 // Opening a repository: finds its git folder and work tree, or fails with a message naming the path.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, reasonOf } from '../errors.ts';
 import { firstLine, gitEnv, runGit, type GitContext } from './process.ts';
 
 export interface GitRepo {
@@ -32,10 +32,9 @@ export async function openRepo(o: OpenRepoOptions): Promise<GitRepo> {
         throw new ConfigError(`${dir} is not a folder`, 'pass the path of a git repository');
     } catch (e) {
       if (e instanceof ConfigError) throw e;
-      throw new ConfigError(
-        `cannot open ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-        'pass the path of a git repository',
-      );
+      throw new ConfigError(`cannot open ${dir}: ${reasonOf(e)}`, 'pass the path of a git repository', {
+        cause: e,
+      });
     }
   }
   // A REPO argument wins over GIT_DIR & co. inherited from a parent git (for example when run inside a hook).

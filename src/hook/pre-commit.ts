@@ -1,7 +1,7 @@
 // Pre-commit hook service: writes, recognises and removes keyspill's own hook, never a foreign one unless forced.
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, reasonOf } from '../errors.ts';
 import { firstLine, runGit } from '../git/process.ts';
 import type { GitRepo } from '../git/repo.ts';
 
@@ -85,9 +85,7 @@ async function readHook(file: string): Promise<string | undefined> {
     return await readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(
-      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    throw new ConfigError(`cannot read ${file}: ${reasonOf(e)}`, undefined, { cause: e });
   }
 }
 

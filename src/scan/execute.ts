@@ -1,12 +1,12 @@
-// Scan job: config, rules, ignore file and baseline around one source; renders and writes the report.
+// Scan use case: config, rules, ignore file and baseline around one source → a ScanResult and its exit code.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig, parseSize } from '../config/config.ts';
-import { ConfigError, EXIT } from '../errors.ts';
+import { loadConfig } from '../config/load.ts';
+import { parseSize } from '../config/size.ts';
+import { ConfigError, EXIT, reasonOf } from '../errors.ts';
 import { formatBaseline, parseBaseline, parseIgnoreFile } from '../findings/ignore-file.ts';
 import type { ScanResult } from '../model/result.ts';
-import { REPORTERS, type FormatName } from '../report/registry.ts';
-import { activeRuleset } from '../catalog/active.ts';
+import { loadActiveRuleset } from '../catalog/active.ts';
 import type { Source } from '../sources/types.ts';
 import { scanSource, type Progress } from './pipeline.ts';
 
@@ -28,14 +28,9 @@ export interface ExecuteScanOptions {
   readonly ignoreFile: string | undefined;
   readonly baselineFile: string | undefined;
   readonly writeBaselineFile: string | undefined;
-  readonly format: FormatName;
-  readonly outputFile: string | undefined;
-  readonly showSecrets: boolean;
-  readonly color: boolean;
   readonly findingsExitCode: number;
   readonly maxFileSize: string | undefined;
   readonly includeBinary: boolean;
-  readonly toolVersion: string;
   readonly makeSource: (s: SourceSettings) => Source;
   readonly onProgress?: (p: Progress) => void;
   readonly signal: AbortSignal;
@@ -44,8 +39,8 @@ export interface ExecuteScanOptions {
 export interface ExecuteScanResult {
   readonly exitCode: number;
   readonly result: ScanResult;
-  /** The rendered report when it goes to stdout; undefined when written to --output. */
-  readonly stdout: string | undefined;
+  /** Fragments matched on the worker thread (for --verbose). */
+  readonly workerFragments: number;
 }
 
 function readFingerprints(
@@ -59,9 +54,7 @@ function readFingerprints(
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (!required && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(
-      `cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    throw new ConfigError(`cannot read ${what} ${file}: ${reasonOf(e)}`, undefined, { cause: e });
   }
   try {
     return parse(text);
@@ -69,6 +62,7 @@ function readFingerprints(
     throw new ConfigError(
       `${what} ${file}: ${(e as Error).message}`,
       `write a new one with --write-baseline ${file}`,
+      { cause: e },
     );
   }
 }
@@ -83,7 +77,7 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
     ruleFiles: o.ruleFiles.map((f) => resolve(o.cwd, f)),
     noBuiltin: !o.builtin,
   };
-  const ruleset = await activeRuleset(rulesOptions);
+  const { ruleset, spec } = await loadActiveRuleset(rulesOptions);
   if (ruleset.rules.length === 0)
     throw new ConfigError('no rules are active', 'drop --no-builtin, or add rule files with --rules');
   let maxFileSize: number;
@@ -91,7 +85,7 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
     maxFileSize =
       o.maxFileSize === undefined ? (config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) : parseSize(o.maxFileSize);
   } catch (e) {
-    throw new ConfigError(`--max-file-size: ${(e as Error).message}`);
+    throw new ConfigError(`--max-file-size: ${(e as Error).message}`, undefined, { cause: e });
   }
   const ignoreFile = o.ignoreFile === undefined ? join(o.root, IGNORE_FILE) : resolve(o.cwd, o.ignoreFile);
   const ignored =
@@ -109,7 +103,7 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
     ignored,
     baseline,
     signal: o.signal,
-    workerRules: rulesOptions,
+    workerRules: spec,
     ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
   });
 
@@ -122,13 +116,6 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
     }));
     writeFileSync(resolve(o.cwd, o.writeBaselineFile), formatBaseline(entries));
   }
-  const report = REPORTERS[o.format].render(out.result, {
-    showSecrets: o.showSecrets,
-    color: o.color,
-    toolVersion: o.toolVersion,
-  });
-  if (o.outputFile !== undefined) writeFileSync(resolve(o.cwd, o.outputFile), report);
-
   const exitCode = out.interrupted
     ? EXIT.interrupted
     : out.result.findings.length > 0
@@ -136,5 +123,5 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
       : out.result.summary.incomplete
         ? EXIT.failed
         : EXIT.clean;
-  return { exitCode, result: out.result, stdout: o.outputFile === undefined ? report : undefined };
+  return { exitCode, result: out.result, workerFragments: out.workerFragments };
 }

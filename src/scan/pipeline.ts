@@ -11,7 +11,7 @@ import {
 } from '../findings/pipeline.ts';
 import type { Finding, Match } from '../model/match.ts';
 import type { ScanResult, Skipped, SkipReason } from '../model/result.ts';
-import type { ActiveRulesOptions } from '../catalog/active.ts';
+import type { RulesetSpec } from '../catalog/active.ts';
 import type { Source } from '../sources/types.ts';
 import { createPool } from './pool.ts';
 
@@ -31,8 +31,8 @@ export interface ScanSourceOptions {
   readonly signal: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
   readonly now?: () => number;
-  /** Rebuilds the ruleset in a worker thread for large scans; inline only when undefined. */
-  readonly workerRules?: ActiveRulesOptions;
+  /** The ruleset as data, for a worker thread on large scans; inline only when undefined. */
+  readonly workerRules?: RulesetSpec;
   /** Bytes scanned inline before the worker starts (default 16 MB). */
   readonly workerAfterBytes?: number;
 }
@@ -42,6 +42,8 @@ export interface SourceScan {
   /** Findings before the baseline filter (what --write-baseline records). */
   readonly beforeBaseline: readonly Finding[];
   readonly interrupted: boolean;
+  /** Fragments matched on the worker thread (0 when the scan stayed inline). */
+  readonly workerFragments: number;
 }
 
 const MAX_SKIPPED_LISTED = 200;
@@ -117,6 +119,7 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
 
   return {
     interrupted: o.signal.aborted,
+    workerFragments: pool.workerFragments(),
     beforeBaseline: afterIgnore.kept,
     result: {
       findings: afterBaseline.kept,

@@ -3,12 +3,12 @@ import { Worker } from 'node:worker_threads';
 import { scanFragment, type FragmentResult } from '../detect/engine.ts';
 import type { Ruleset } from '../detect/ruleset.ts';
 import type { Fragment } from '../model/fragment.ts';
-import type { ActiveRulesOptions } from '../catalog/active.ts';
+import type { RulesetSpec } from '../catalog/active.ts';
 
 export interface PoolOptions {
   readonly ruleset: Ruleset;
-  /** How the worker rebuilds the same ruleset; no worker when undefined. */
-  readonly workerRules: ActiveRulesOptions | undefined;
+  /** The same ruleset as data, compiled by the worker; no worker when undefined. */
+  readonly workerRules: RulesetSpec | undefined;
   /** Bytes scanned inline before a worker is started (its start-up costs ~50 ms). */
   readonly startAfterBytes: number;
   readonly onResult: (r: FragmentResult) => void;
@@ -25,6 +25,8 @@ export interface MatchPool {
   drain(): Promise<void>;
   /** Stops the worker without waiting (on error or interrupt). */
   close(): Promise<void>;
+  /** Fragments the worker thread scanned (0 when it never started). */
+  workerFragments(): number;
 }
 
 export function createPool(o: PoolOptions): MatchPool {
@@ -33,6 +35,7 @@ export function createPool(o: PoolOptions): MatchPool {
   let seen = 0;
   let nextId = 0;
   let inFlightBytes = 0;
+  let byWorker = 0;
   const pending = new Map<number, number>();
   let idle: (() => void) | undefined;
 
@@ -46,6 +49,7 @@ export function createPool(o: PoolOptions): MatchPool {
     w.on('message', (msg: { id: number; result: FragmentResult }) => {
       inFlightBytes -= pending.get(msg.id) ?? 0;
       pending.delete(msg.id);
+      byWorker++;
       o.onResult(msg.result);
       if (pending.size === 0) idle?.();
     });
@@ -84,6 +88,7 @@ export function createPool(o: PoolOptions): MatchPool {
       worker = undefined;
       if (failed !== undefined) throw failed;
     },
+    workerFragments: () => byWorker,
     async close() {
       const w = worker;
       worker = undefined;

@@ -1,7 +1,7 @@
 // `keyspill rules list|check` end to end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../helpers/cli.ts';
+import { jsonResult, runCli } from '../helpers/cli.ts';
 import { tempDir, writeTree } from '../helpers/tmp.ts';
 
 const GOOD = `rules:
@@ -32,10 +32,10 @@ test('rules check: failing example and matching negative are named, exit 2', () 
   });
   const r = runCli(['rules', 'check', 'r.yml', '--json'], { cwd: root });
   assert.equal(r.code, 2);
-  const out = JSON.parse(r.stdout) as {
+  const out = jsonResult<{
     ok: boolean;
     files: { problems: { ruleId: string; message: string }[] }[];
-  };
+  }>(r);
   assert.equal(out.ok, false);
   assert.deepEqual(
     out.files[0]!.problems.map((p) => p.message),
@@ -64,7 +64,7 @@ test('rules list: built-in, config prefix and user rules with their source', () 
   });
   const r = runCli(['rules', 'list', '--json'], { cwd: root });
   assert.equal(r.code, 0, r.stderr);
-  const rows = (JSON.parse(r.stdout) as { rules: { id: string; source: string; engine: string }[] }).rules;
+  const rows = jsonResult<{ rules: { id: string; source: string; engine: string }[] }>(r).rules;
   const by = new Map(rows.map((x) => [x.id, x]));
   assert.match(by.get('aws-access-key-id')!.source, /^rules\/aws\.yml$/);
   assert.match(by.get('custom.acme-live')!.source, /^config:.*\.keyspill\.yaml$/);

@@ -174,10 +174,12 @@ test('a scan big enough to start the worker thread finishes with every finding a
   files['big/f23.js'] = `${filler}const key = "${PLANTED.github}";\n`;
   files['a.ini'] = `aws_access_key_id = ${PLANTED.aws}\n`;
   writeTree(root, files);
-  const r = runCli(['scan', 'dir', '-f', 'json'], { cwd: root });
+  const r = runCli(['scan', 'dir', '-f', 'json', '--verbose'], { cwd: root });
   assert.equal(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout) as { findings: JsonFinding[]; summary: { itemsScanned: number } };
   assert.equal(report.summary.itemsScanned, 25);
+  const onWorker = Number(/worker thread: (\d+) fragments/.exec(r.stderr)?.[1] ?? 0);
+  assert.ok(onWorker > 0, `the worker thread scanned fragments (stderr: ${r.stderr.slice(-200)})`);
   assert.deepEqual(
     report.findings.map((f) => `${f.kind}@${f.locations[0]!.path}:${f.locations[0]!.line}`).sort(),
     ['aws-access-key@a.ini:1', 'github-token@big/f23.js:20001'],

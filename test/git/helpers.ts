@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMPTY_CONFIG } from '../../src/config/config.ts';
+import { EMPTY_CONFIG } from '../../src/config/types.ts';
 import type { Ruleset } from '../../src/detect/ruleset.ts';
 import type { Finding, Location } from '../../src/model/match.ts';
 import type { GitProvenance } from '../../src/model/provenance.ts';

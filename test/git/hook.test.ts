@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOOK_MARKER } from '../../src/hook/pre-commit.ts';
-import { runCli } from '../helpers/cli.ts';
+import { jsonResult, runCli } from '../helpers/cli.ts';
 import { KEYS, Repo, gitEnv } from './helpers.ts';
 
 const env = (): Record<string, string> => gitEnv() as Record<string, string>;
@@ -61,11 +61,11 @@ test('reinstall is idempotent; a foreign hook is refused without --force, kept a
 
   const forced = runCli(['hook', 'install', '--force', '--json'], { cwd: repo.dir, env: env() });
   assert.equal(forced.code, 0, forced.stderr);
-  assert.equal((JSON.parse(forced.stdout) as { action: string }).action, 'replaced');
+  assert.equal(jsonResult<{ action: string }>(forced).action, 'replaced');
   const first = readFileSync(hook, 'utf8');
   const again = runCli(['hook', 'install', '--json'], { cwd: repo.dir, env: env() });
   assert.equal(again.code, 0, again.stderr);
-  assert.equal((JSON.parse(again.stdout) as { action: string }).action, 'updated');
+  assert.equal(jsonResult<{ action: string }>(again).action, 'updated');
   assert.equal(readFileSync(hook, 'utf8'), first);
 
   const removed = runCli(['hook', 'uninstall'], { cwd: repo.dir, env: env() });

@@ -24,3 +24,12 @@ export function runCli(
   });
   return { code: r.status ?? (r.signal === null ? -1 : 128), stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The `result` of a command's `--json` envelope `{status, result, warnings}`; the status must be the exit code. */
+export function jsonResult<T>(r: CliResult): T {
+  const envelope = JSON.parse(r.stdout) as { status: number; result: T; warnings: unknown[] };
+  if (envelope.status !== r.code)
+    throw new Error(`envelope status ${envelope.status} != exit code ${r.code}`);
+  if (!Array.isArray(envelope.warnings)) throw new Error('envelope has no warnings array');
+  return envelope.result;
+}

@@ -9,7 +9,8 @@ import type { Log } from 'sarif';
 import type { Finding } from '../../src/model/match.ts';
 import type { ScanResult, ScanSummary } from '../../src/model/result.ts';
 import { csvCell } from '../../src/report/csv.ts';
-import { FORMAT_NAMES, REPORTERS, formatForPath, isFormatName } from '../../src/report/registry.ts';
+import { FORMAT_NAMES } from '../../src/report/formats.ts';
+import { REPORTERS, formatForPath, isFormatName } from '../../src/report/registry.ts';
 import { pathToUri } from '../../src/report/sarif.ts';
 import type { RenderOptions } from '../../src/report/types.ts';
 

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanSource } from '../../src/scan/pipeline.ts';
-import { activeRuleset } from '../../src/catalog/active.ts';
-import { EMPTY_CONFIG } from '../../src/config/config.ts';
+import { activeRuleset, loadActiveRuleset } from '../../src/catalog/active.ts';
+import { EMPTY_CONFIG } from '../../src/config/types.ts';
 import type { Source, SourceEvent } from '../../src/sources/types.ts';
 
 function source(n: number): Source {
@@ -26,7 +26,7 @@ function source(n: number): Source {
 
 test('worker and inline scans agree exactly', async () => {
   const rulesOptions = { config: EMPTY_CONFIG, ruleFiles: [], noBuiltin: false };
-  const ruleset = await activeRuleset(rulesOptions);
+  const { ruleset, spec } = await loadActiveRuleset(rulesOptions);
   const base = {
     ruleset,
     ignored: new Set<string>(),
@@ -38,9 +38,11 @@ test('worker and inline scans agree exactly', async () => {
   const parallel = await scanSource({
     ...base,
     source: source(300),
-    workerRules: rulesOptions,
+    workerRules: spec,
     workerAfterBytes: 0,
   });
+  assert.equal(inline.workerFragments, 0);
+  assert.ok(parallel.workerFragments > 0, 'the worker thread scanned fragments');
   assert.ok(inline.result.findings.length > 0);
   assert.deepEqual(parallel.result, inline.result);
   assert.deepEqual(inline.result.summary.skipped, { 'too-large': 1 });

@@ -1,8 +1,9 @@
 // `keyspill hook install [REPO]`: a git pre-commit hook that runs `keyspill scan git --staged`.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.ts';
+import type { InstallResult } from '../../hook/pre-commit.ts';
 
-export default class HookInstall extends BaseCommand {
+export default class HookInstall extends BaseCommand<InstallResult> {
   static override summary = 'Install a git pre-commit hook that blocks commits adding secrets.';
   static override description =
     "Writes the pre-commit hook of the repository (honouring core.hooksPath). The hook runs this keyspill (the node and bin/run.js resolved now; `npx keyspill` if they move) on the staged change, with .keyspill-baseline.json when the repository has one. A hook keyspill did not write is left alone unless --force, which keeps it as pre-commit.pre-keyspill. Running install again updates keyspill's own hook.";
@@ -19,10 +20,9 @@ export default class HookInstall extends BaseCommand {
       summary: 'Replace a pre-commit hook keyspill did not write (it is kept as pre-commit.pre-keyspill).',
       default: false,
     }),
-    json: Flags.boolean({ summary: 'Print the result as JSON.', default: false }),
   };
 
-  async run(): Promise<unknown> {
+  async run(): Promise<InstallResult> {
     const { args, flags } = await this.parse(HookInstall);
     const { openRepo } = await import('../../git/repo.ts');
     const { currentRunner, installHook } = await import('../../hook/pre-commit.ts');
@@ -32,10 +32,6 @@ export default class HookInstall extends BaseCommand {
       force: flags.force,
       runner: currentRunner(process.execPath, process.argv[1]),
     });
-    if (flags.json) {
-      this.log(JSON.stringify(result, null, 2));
-      return result;
-    }
     const how =
       result.runner.bin === undefined
         ? 'npx keyspill'

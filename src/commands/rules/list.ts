@@ -3,7 +3,17 @@ import { Flags } from '@oclif/core';
 import { resolve } from 'node:path';
 import { BaseCommand } from '../../cli/base.ts';
 
-export default class RulesList extends BaseCommand {
+export interface RuleRow {
+  readonly id: string;
+  readonly kind: string;
+  readonly severity: string;
+  readonly source: string;
+  readonly engine: string;
+  readonly keywords: readonly string[];
+  readonly description: string;
+}
+
+export default class RulesList extends BaseCommand<{ rules: RuleRow[] }> {
   static override summary = 'List the active rules and where each comes from.';
   static override examples = [
     '<%= config.bin %> rules list',
@@ -17,12 +27,11 @@ export default class RulesList extends BaseCommand {
     }),
     rules: Flags.string({ char: 'r', summary: 'Extra rule file(s).', multiple: true, helpValue: 'FILE' }),
     builtin: Flags.boolean({ summary: 'Include the built-in catalogue.', default: true, allowNo: true }),
-    json: Flags.boolean({ summary: 'Print the list as JSON.', default: false }),
   };
 
-  async run(): Promise<unknown> {
+  async run(): Promise<{ rules: RuleRow[] }> {
     const { flags } = await this.parse(RulesList);
-    const { loadConfig } = await import('../../config/config.ts');
+    const { loadConfig } = await import('../../config/load.ts');
     const { activeRules } = await import('../../catalog/active.ts');
     const cwd = process.cwd();
     const config = await loadConfig(cwd, flags.config === undefined ? undefined : resolve(cwd, flags.config));
@@ -31,7 +40,7 @@ export default class RulesList extends BaseCommand {
       ruleFiles: (flags.rules ?? []).map((f) => resolve(cwd, f)),
       noBuiltin: !flags.builtin,
     });
-    const rows = rules.map((r) => ({
+    const rows: RuleRow[] = rules.map((r) => ({
       id: r.spec.id,
       kind: r.spec.kind,
       severity: r.spec.severity,
@@ -40,16 +49,12 @@ export default class RulesList extends BaseCommand {
       keywords: r.spec.keywords,
       description: r.spec.description,
     }));
-    if (flags.json) {
-      this.log(JSON.stringify({ rules: rows }, null, 2));
-      return rows;
-    }
     const w = (k: 'id' | 'kind' | 'severity'): number => Math.max(k.length, ...rows.map((r) => r[k].length));
     const [wi, wk, ws] = [w('id'), w('kind'), w('severity')];
     this.log(`${'ID'.padEnd(wi)}  ${'KIND'.padEnd(wk)}  ${'SEVERITY'.padEnd(ws)}  SOURCE`);
     for (const r of rows)
       this.log(`${r.id.padEnd(wi)}  ${r.kind.padEnd(wk)}  ${r.severity.padEnd(ws)}  ${r.source}`);
     this.log(`\n${rows.length} rules`);
-    return rows;
+    return { rules: rows };
   }
 }

@@ -4,6 +4,8 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ScanCommand } from '../../cli/scan-command.ts';
 import { scanFlags } from '../../cli/scan-flags.ts';
+import { ConfigError } from '../../errors.ts';
+import type { Json } from '../../report/json.ts';
 
 export default class ScanDir extends ScanCommand {
   static override summary = 'Scan files and folders for leaked secrets.';
@@ -26,29 +28,31 @@ export default class ScanDir extends ScanCommand {
     }),
   };
 
-  async run(): Promise<unknown> {
+  async run(): Promise<Json> {
     const { argv, flags } = await this.parse(ScanDir);
     const paths = argv.length > 0 ? (argv as string[]) : ['.'];
     const cwd = process.cwd();
     const only = paths.length === 1 ? paths[0]! : undefined;
     const root = only !== undefined && only !== '-' && isDir(resolve(cwd, only)) ? resolve(cwd, only) : cwd;
     if (paths.includes('-')) {
-      if (paths.length > 1) this.error('"-" (stdin) cannot be combined with other paths', { exit: 2 });
+      if (paths.length > 1)
+        throw new ConfigError(
+          '"-" (stdin) cannot be combined with other paths',
+          'scan stdin and the paths in two runs',
+        );
       this.assertStdinIsPiped();
       const { stdinSource } = await import('../../sources/stdin.ts');
-      return (
-        await this.scanWith(flags, root, (s) =>
-          stdinSource({
-            stream: process.stdin,
-            name: '-',
-            maxBytes: s.maxFileSize,
-            includeBinary: s.includeBinary,
-          }),
-        )
-      ).result;
+      return this.scanWith(flags, root, (s) =>
+        stdinSource({
+          stream: process.stdin,
+          name: '-',
+          maxBytes: s.maxFileSize,
+          includeBinary: s.includeBinary,
+        }),
+      );
     }
     const { dirSource } = await import('../../sources/dir.ts');
-    const job = await this.scanWith(flags, root, (s) =>
+    return this.scanWith(flags, root, (s) =>
       dirSource({
         paths,
         cwd,
@@ -57,7 +61,6 @@ export default class ScanDir extends ScanCommand {
         maxFileSize: s.maxFileSize,
       }),
     );
-    return job.result;
   }
 }
 

@@ -2,16 +2,8 @@
 import { Args, Flags } from '@oclif/core';
 import { ScanCommand } from '../../cli/scan-command.ts';
 import { scanFlags } from '../../cli/scan-flags.ts';
-import { ConfigError } from '../../errors.ts';
+import type { Json } from '../../report/json.ts';
 import type { RevisionSpec } from '../../git/revisions.ts';
-
-/** Flags that cannot be combined (checked in run, so the usage line stays readable). */
-const CONFLICTS: readonly (readonly [string, readonly string[]])[] = [
-  ['staged', ['branch', 'refs', 'since-commit', 'range', 'all-objects']],
-  ['range', ['since-commit', 'branch', 'refs']],
-  ['refs', ['branch', 'since-commit']],
-  ['max-blob-size', ['max-file-size']],
-];
 
 export default class ScanGit extends ScanCommand {
   static override summary = 'Scan git history, or the staged change, for leaked secrets.';
@@ -40,58 +32,52 @@ export default class ScanGit extends ScanCommand {
       summary: 'Scan only the history of this branch or revision (repeatable).',
       multiple: true,
       helpValue: 'REF',
+      exclusive: ['staged', 'range', 'refs'],
     }),
     refs: Flags.string({
       summary: 'Scan only refs matching this glob, e.g. "refs/pull/*" or "release-*" (repeatable).',
       multiple: true,
       helpValue: 'GLOB',
+      exclusive: ['staged', 'range', 'branch', 'since-commit'],
     }),
     'since-commit': Flags.string({
       summary: 'Scan only commits after this one (reachable from HEAD, or --branch, but not from it).',
       helpValue: 'SHA',
+      exclusive: ['staged', 'range', 'refs'],
     }),
     range: Flags.string({
       summary: 'Scan only the commits of a range: A..B or A...B.',
       helpValue: 'A..B',
+      exclusive: ['staged', 'since-commit', 'branch', 'refs'],
     }),
     staged: Flags.boolean({
       summary: 'Scan only what the commit being made adds (the index against HEAD).',
       default: false,
+      exclusive: ['branch', 'refs', 'since-commit', 'range', 'all-objects'],
     }),
     'all-objects': Flags.boolean({
       summary: 'Also scan objects no ref reaches (dangling blobs, amended-away commits).',
       default: false,
+      exclusive: ['staged'],
     }),
     'max-blob-size': Flags.string({
       summary: 'Alias of --max-file-size: skip blobs larger than this.',
       helpValue: 'SIZE',
+      exclusive: ['max-file-size'],
     }),
   };
 
-  async run(): Promise<unknown> {
+  async run(): Promise<Json> {
     const { args, flags } = await this.parse(ScanGit);
-    const given = flags as Record<string, unknown>;
-    for (const [flag, others] of CONFLICTS) {
-      const clash =
-        given[flag] === undefined || given[flag] === false
-          ? undefined
-          : others.find((x) => given[x] !== undefined && given[x] !== false);
-      if (clash !== undefined)
-        throw new ConfigError(
-          `--${flag} cannot be combined with --${clash}`,
-          'see: keyspill scan git --help',
-        );
-    }
     const { openRepo } = await import('../../git/repo.ts');
     const repo = await openRepo({ path: args.repo, cwd: process.cwd(), env: process.env });
     const jobFlags =
       flags['max-blob-size'] === undefined ? flags : { ...flags, 'max-file-size': flags['max-blob-size'] };
     if (flags.staged) {
       const { gitStagedSource } = await import('../../sources/git-staged.ts');
-      const job = await this.scanWith(jobFlags, repo.root, (s) =>
+      return this.scanWith(jobFlags, repo.root, (s) =>
         gitStagedSource({ repo, maxBlobSize: s.maxFileSize, includeBinary: s.includeBinary }),
       );
-      return job.result;
     }
     const revisions: RevisionSpec =
       flags['since-commit'] !== undefined
@@ -104,7 +90,7 @@ export default class ScanGit extends ScanCommand {
               ? { kind: 'refs', globs: flags.refs }
               : { kind: 'all' };
     const { gitHistorySource } = await import('../../sources/git-history.ts');
-    const job = await this.scanWith(jobFlags, repo.root, (s) =>
+    return this.scanWith(jobFlags, repo.root, (s) =>
       gitHistorySource({
         repo,
         revisions,
@@ -113,6 +99,5 @@ export default class ScanGit extends ScanCommand {
         includeBinary: s.includeBinary,
       }),
     );
-    return job.result;
   }
 }

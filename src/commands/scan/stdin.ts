@@ -2,6 +2,7 @@
 import { Flags } from '@oclif/core';
 import { ScanCommand } from '../../cli/scan-command.ts';
 import { scanFlags } from '../../cli/scan-flags.ts';
+import type { Json } from '../../report/json.ts';
 
 export default class ScanStdin extends ScanCommand {
   static override summary = 'Scan standard input for leaked secrets.';
@@ -13,11 +14,11 @@ export default class ScanStdin extends ScanCommand {
     name: Flags.string({ summary: 'Name for the input in reports.', default: '-' }),
   };
 
-  async run(): Promise<unknown> {
+  async run(): Promise<Json> {
     const { flags } = await this.parse(ScanStdin);
     this.assertStdinIsPiped();
     const { stdinSource } = await import('../../sources/stdin.ts');
-    const job = await this.scanWith(flags, process.cwd(), (s) =>
+    return this.scanWith(flags, process.cwd(), (s) =>
       stdinSource({
         stream: process.stdin,
         name: flags.name,
@@ -25,6 +26,5 @@ export default class ScanStdin extends ScanCommand {
         includeBinary: s.includeBinary,
       }),
     );
-    return job.result;
   }
 }

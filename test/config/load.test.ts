@@ -1,7 +1,7 @@
 // Config and prefix rules: one-line prefixes compile to working rules; bad input names file, line and fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSize } from '../../src/config/config.ts';
+import { parseSize } from '../../src/config/size.ts';
 import { parseConfig } from '../../src/config/parse.ts';
 import { prefixRule } from '../../src/catalog/prefix.ts';
 import { parsePrefixLine } from '../../src/catalog/prefix-schema.ts';
