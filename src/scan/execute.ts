@@ -7,16 +7,12 @@ import { ConfigError, EXIT, reasonOf } from '../errors.ts';
 import { formatBaseline, parseBaseline, parseIgnoreFile } from '../findings/ignore-file.ts';
 import type { ScanResult } from '../model/result.ts';
 import { loadActiveRuleset } from '../catalog/active.ts';
+import type { ContentPolicy } from '../sources/content.ts';
 import type { Source } from '../sources/types.ts';
 import { scanSource, type Progress } from './pipeline.ts';
 
 export const DEFAULT_MAX_FILE_SIZE = 25 * 1000 * 1000;
 export const IGNORE_FILE = '.keyspillignore';
-
-export interface SourceSettings {
-  readonly maxFileSize: number;
-  readonly includeBinary: boolean;
-}
 
 export interface ExecuteScanOptions {
   /** Where .keyspill.yaml and .keyspillignore are looked for. */
@@ -31,7 +27,7 @@ export interface ExecuteScanOptions {
   readonly findingsExitCode: number;
   readonly maxFileSize: string | undefined;
   readonly includeBinary: boolean;
-  readonly makeSource: (s: SourceSettings) => Source;
+  readonly makeSource: (policy: ContentPolicy) => Source;
   readonly onProgress?: (p: Progress) => void;
   readonly signal: AbortSignal;
 }

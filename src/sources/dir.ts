@@ -5,15 +5,14 @@ import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { SkipReason } from '../model/result.ts';
 import type { Source, SourceEvent } from './types.ts';
-import { decodeText, looksBinary } from './content.ts';
+import { contentEvent, sizeSkip, type ContentPolicy } from './content.ts';
 
 export interface DirSourceOptions {
   readonly paths: readonly string[];
   readonly cwd: string;
   /** Honour .gitignore files (default); --no-ignore turns it off. */
   readonly useGitignore: boolean;
-  readonly includeBinary: boolean;
-  readonly maxFileSize: number;
+  readonly policy: ContentPolicy;
 }
 
 interface IgnoreLevel {
@@ -57,8 +56,11 @@ export function dirSource(o: DirSourceOptions): Source {
   });
 
   async function* file(abs: string, size: number): AsyncGenerator<SourceEvent> {
-    if (size > o.maxFileSize) {
-      yield skip(abs, 'too-large', `${size} bytes > --max-file-size ${o.maxFileSize}`, false);
+    const path = displayPath(o.cwd, abs);
+    const item = { path, provenance: { kind: 'file', path } } as const;
+    const tooLarge = sizeSkip(size, o.policy, item);
+    if (tooLarge !== undefined) {
+      yield tooLarge;
       return;
     }
     let bytes: Buffer;
@@ -79,16 +81,7 @@ export function dirSource(o: DirSourceOptions): Source {
       yield skip(abs, 'unreadable', errCode(e), true);
       return;
     }
-    if (!o.includeBinary && looksBinary(bytes)) {
-      yield skip(abs, 'binary', 'NUL byte in the first 8000 bytes (--include-binary to scan)', false);
-      return;
-    }
-    const path = displayPath(o.cwd, abs);
-    yield {
-      type: 'fragment',
-      bytes: bytes.length,
-      fragment: { text: decodeText(bytes), path, provenance: { kind: 'file', path } },
-    };
+    yield contentEvent(bytes, o.policy, item);
   }
 
   async function* walk(

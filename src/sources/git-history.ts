@@ -6,63 +6,40 @@
 // not grow with history. Only blobs that matched are attributed, in `resolve`, by one `git log --raw` pass.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Match } from '../model/match.ts';
-import type { Skipped } from '../model/result.ts';
-import type { Resolved, Source, SourceEvent } from './types.ts';
-import { decodeText, looksBinary } from './content.ts';
-import {
-  decodeBytes,
-  defaultHead,
-  findIntroductions,
-  headPaths,
-  refsContaining,
-} from '../git/introductions.ts';
-import { ByteReader } from '../git/byte-reader.ts';
-import { CatFile } from '../git/cat-file.ts';
-import { firstLine, spawnGit, type GitContext } from '../git/process.ts';
-import type { GitRepo } from '../git/repo.ts';
 import { attributeMatches, introducingCommits } from '../git/attribution.ts';
+import { CatFile, type ObjectResult } from '../git/cat-file.ts';
+import { defaultHead, findIntroductions, headPaths, refsContaining } from '../git/introductions.ts';
+import { listObjects, type ListedObject, type ListingMode } from '../git/object-listing.ts';
+import type { GitRepo } from '../git/repo.ts';
 import { resolveRevisions, type Revisions, type RevisionSpec } from '../git/revisions.ts';
+import type { Match } from '../model/match.ts';
+import type { GitProvenance } from '../model/provenance.ts';
+import type { Skipped } from '../model/result.ts';
+import { AsyncQueue } from './async-queue.ts';
+import { contentEvent, sizeSkip, type ContentPolicy } from './content.ts';
+import type { Resolved, Source, SourceEvent } from './types.ts';
 
 export interface GitHistoryOptions {
   readonly repo: GitRepo;
   readonly revisions: RevisionSpec;
   /** Also scan objects no ref reaches (dangling blobs, amended-away commits). */
   readonly allObjects: boolean;
-  readonly maxBlobSize: number;
-  readonly includeBinary: boolean;
+  readonly policy: ContentPolicy;
   /** Bytes of blob content git may run ahead of the scanner (default 8 MiB). */
   readonly readAhead?: number;
 }
 
-/** One object from the enumeration, in the order its answer will come back. */
+/** One listed object, in the order its answer will come back: a blob to read, or an event to pass on. */
 type Pending =
   | { readonly kind: 'read'; readonly oid: string; readonly path: string }
   | { readonly kind: 'event'; readonly event: SourceEvent };
 
-interface Listed {
-  readonly oid: string;
-  readonly type: string;
-  readonly size: number;
-  readonly path: string;
-}
-
-/** Parses a `%(objectname) %(objecttype) %(objectsize) %(rest)` line; `missing` lines have no type. */
-function parseCheckLine(line: Buffer): Listed | { readonly missing: string } {
-  const a = line.indexOf(0x20);
-  const oid = line.subarray(0, a === -1 ? line.length : a).toString('latin1');
-  const b = a === -1 ? -1 : line.indexOf(0x20, a + 1);
-  const second = line.subarray(a + 1, b === -1 ? line.length : b).toString('latin1');
-  if (b === -1 && (second === 'missing' || second === 'ambiguous'))
-    return { missing: oid.replace(/^\?/, '') };
-  const c = b === -1 ? -1 : line.indexOf(0x20, b + 1);
-  const size = Number(line.subarray(b + 1, c === -1 ? line.length : c).toString('latin1'));
-  const path = c === -1 ? '' : decodeBytes(line.subarray(c + 1));
-  return { oid, type: second, size, path };
-}
-
 function blobLabel(oid: string): string {
   return `<blob ${oid.slice(0, 12)}>`;
+}
+
+function shortBlob(oid: string): string {
+  return `blob ${oid.slice(0, 12)}`;
 }
 
 function shallowNote(gitDir: string): string {
@@ -78,204 +55,152 @@ function shallowNote(gitDir: string): string {
   return `shallow clone: history before the shallow boundary${boundary} is not in this clone and was not scanned; secrets first seen at a boundary commit may be older (run git fetch --unshallow, then scan again)`;
 }
 
+/** A blob git cannot give us: a loose object file that exists is corrupt; an absent one is missing (partial clone). */
+function missingSkip(gitDir: string, oid: string, path: string): Skipped {
+  const corrupt = existsSync(join(gitDir, 'objects', oid.slice(0, 2), oid.slice(2)));
+  return {
+    path,
+    reason: corrupt ? 'corrupt' : 'missing-object',
+    detail: `${corrupt ? 'corrupt' : 'missing'} object ${oid}`,
+  };
+}
+
+/** Provenance of a blob before attribution (`resolve` fills in commits, HEAD and refs for blobs that matched). */
+function gitProvenance(repo: GitRepo, oid: string, path: string): GitProvenance {
+  return { kind: 'git', repo: repo.root, blob: oid, path, introduced: undefined, seenIn: [], atHead: false };
+}
+
+/** The event for one cat-file answer: a fragment, or a skip (missing, corrupt, binary, too large). */
+function blobEvent(o: GitHistoryOptions, r: ObjectResult, path: string): SourceEvent {
+  if (r.kind === 'missing')
+    return { type: 'skip', skipped: missingSkip(o.repo.gitDir, r.oid, path), incomplete: true };
+  if (r.kind === 'failed')
+    return {
+      type: 'skip',
+      skipped: { path, reason: 'corrupt', detail: `blob ${r.oid}: ${r.detail}` },
+      incomplete: true,
+    };
+  return contentEvent(r.content, o.policy, {
+    path,
+    label: shortBlob(r.oid),
+    provenance: gitProvenance(o.repo, r.oid, path),
+  });
+}
+
 export function gitHistorySource(o: GitHistoryOptions): Source {
   const { repo } = o;
-  const ctx: GitContext = repo.ctx;
+  const ctx = repo.ctx;
   let revisions: Revisions | undefined;
   /** --all-objects: every commit in the object database, so attribution also walks unreachable ones. */
   const allCommits: string[] = [];
 
+  /**
+   * Lists the objects of the history (then, with --all-objects, every other object) and queues, in order, a
+   * read for each blob under the size limit or an event for anything else. Awaiting the cat-file request is
+   * the backpressure: the listing stops while git's stdin is full.
+   */
+  async function feed(cat: CatFile, queue: AsyncQueue<Pending>, signal: AbortSignal): Promise<void> {
+    const seen = o.allObjects ? new Set<string>() : undefined;
+    const event = (e: SourceEvent): void => queue.push({ kind: 'event', event: e });
+    const offer = async (l: ListedObject): Promise<void> => {
+      if (l.type !== 'blob') return;
+      const path = l.path === '' ? blobLabel(l.oid) : l.path;
+      const tooLarge = sizeSkip(l.size, o.policy, {
+        path,
+        label: shortBlob(l.oid),
+        provenance: gitProvenance(repo, l.oid, path),
+      });
+      if (tooLarge !== undefined) return event(tooLarge);
+      queue.push({ kind: 'read', oid: l.oid, path });
+      await cat.request(l.oid);
+    };
+    const run = async (mode: ListingMode, onLine: (l: ListedObject) => Promise<void>): Promise<number> => {
+      const listing = listObjects(ctx, mode);
+      let count = 0;
+      try {
+        for await (const l of listing.lines) {
+          if (signal.aborted) return count;
+          count++;
+          if ('missing' in l) {
+            if (mode.kind === 'reachable')
+              event({
+                type: 'skip',
+                skipped: missingSkip(repo.gitDir, l.missing, blobLabel(l.missing)),
+                incomplete: true,
+              });
+            continue;
+          }
+          await onLine(l);
+        }
+        const failed = await listing.failure();
+        if (failed !== undefined && !signal.aborted) {
+          const where = mode.kind === 'reachable' ? ', part of the history was not scanned' : '';
+          event({
+            type: 'note',
+            note: `${failed.command} failed${where}: ${failed.message}`,
+            incomplete: true,
+          });
+        } else if (count === 0 && mode.kind === 'reachable') {
+          event({
+            type: 'note',
+            note: `no commits in ${revisions!.describe}: nothing to scan`,
+            incomplete: false,
+          });
+        }
+        return count;
+      } finally {
+        listing.kill();
+      }
+    };
+
+    await run({ kind: 'reachable', revLines: revisions!.lines }, async (l) => {
+      seen?.add(l.oid);
+      await offer(l);
+    });
+    if (!o.allObjects || signal.aborted) return;
+    let extra = 0;
+    await run({ kind: 'all' }, async (l) => {
+      if (l.type === 'commit') allCommits.push(l.oid);
+      if (l.type !== 'blob' || seen!.has(l.oid)) return;
+      extra++;
+      await offer({ ...l, path: blobLabel(l.oid) });
+    });
+    event({
+      type: 'note',
+      note: `--all-objects: ${extra} blob${extra === 1 ? '' : 's'} not reachable from the scanned refs were also scanned`,
+      incomplete: false,
+    });
+  }
+
+  /** Reads the queue in order: events pass through, reads take the next cat-file answer. */
   async function* enumerate(signal: AbortSignal): AsyncGenerator<SourceEvent> {
-    const revs = revisions!;
     const cat = new CatFile(ctx, {
       buffered: true,
       ...(o.readAhead === undefined ? {} : { readAhead: o.readAhead }),
     });
-    const pending: Pending[] = [];
-    let feederDone = false;
-    let feederError: Error | undefined;
-    let wake: (() => void) | undefined;
-    const notify = (): void => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-    };
-    const children: { kill: () => void }[] = [];
-    const seen = o.allObjects ? new Set<string>() : undefined;
-
-    const skip = (skipped: Skipped, incomplete: boolean): void => {
-      pending.push({ kind: 'event', event: { type: 'skip', skipped, incomplete } });
-      notify();
-    };
-    const note = (text: string, incomplete: boolean): void => {
-      pending.push({ kind: 'event', event: { type: 'note', note: text, incomplete } });
-      notify();
-    };
-    const missingSkip = (oid: string, path: string): Skipped => {
-      // A loose object file that git cannot read is corrupt; an absent one is missing (a partial clone).
-      const corrupt = existsSync(join(repo.gitDir, 'objects', oid.slice(0, 2), oid.slice(2)));
-      return {
-        path,
-        reason: corrupt ? 'corrupt' : 'missing-object',
-        detail: `${corrupt ? 'corrupt' : 'missing'} object ${oid}`,
-      };
-    };
-    const offer = async (l: Listed): Promise<void> => {
-      if (l.type !== 'blob') return;
-      const path = l.path === '' ? blobLabel(l.oid) : l.path;
-      if (l.size > o.maxBlobSize) {
-        skip(
-          {
-            path,
-            reason: 'too-large',
-            detail: `blob ${l.oid.slice(0, 12)}: ${l.size} bytes > --max-file-size ${o.maxBlobSize}`,
-          },
-          false,
-        );
-        return;
-      }
-      pending.push({ kind: 'read', oid: l.oid, path });
-      notify();
-      await cat.request(l.oid);
-    };
-
-    async function reachable(): Promise<void> {
-      const revList = spawnGit(ctx, ['rev-list', '--objects', '--missing=print', '--stdin']);
-      const check = spawnGit(ctx, [
-        'cat-file',
-        '--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)',
-        '--buffer',
-      ]);
-      children.push(revList.child, check.child);
-      revList.child.stdin.end(revs.lines.map((l) => `${l}\n`).join(''));
-      revList.child.stdout.pipe(check.child.stdin);
-      const lines = new ByteReader(check.child.stdout, 1024 * 1024);
-      let objects = 0;
-      for (let line = await lines.readUntil(0x0a); line !== undefined; line = await lines.readUntil(0x0a)) {
-        if (signal.aborted) return;
-        objects++;
-        const l = parseCheckLine(line);
-        if ('missing' in l) {
-          skip(missingSkip(l.missing, blobLabel(l.missing)), true);
-          continue;
-        }
-        seen?.add(l.oid);
-        await offer(l);
-      }
-      const [revCode, checkCode] = await Promise.all([revList.exited, check.exited]);
-      if (objects === 0 && revCode === 0) note(`no commits in ${revs.describe}: nothing to scan`, false);
-      if (revCode !== 0 && !signal.aborted)
-        note(
-          `git rev-list failed, part of the history was not scanned: ${firstLine(revList.stderr())}`,
-          true,
-        );
-      else if (checkCode !== 0 && !signal.aborted)
-        note(
-          `git cat-file --batch-check failed, part of the history was not scanned: ${firstLine(check.stderr())}`,
-          true,
-        );
-    }
-
-    async function unreachable(): Promise<void> {
-      const all = spawnGit(ctx, [
-        'cat-file',
-        '--batch-all-objects',
-        '--batch-check=%(objectname) %(objecttype) %(objectsize)',
-        '--unordered',
-      ]);
-      children.push(all.child);
-      all.child.stdin.end();
-      const lines = new ByteReader(all.child.stdout, 1024 * 1024);
-      let extra = 0;
-      for (let line = await lines.readUntil(0x0a); line !== undefined; line = await lines.readUntil(0x0a)) {
-        if (signal.aborted) return;
-        const l = parseCheckLine(line);
-        if ('missing' in l) continue;
-        if (l.type === 'commit') allCommits.push(l.oid);
-        if (l.type !== 'blob' || seen!.has(l.oid)) continue;
-        extra++;
-        await offer({ ...l, path: blobLabel(l.oid) });
-      }
-      if ((await all.exited) !== 0 && !signal.aborted)
-        note(`git cat-file --batch-all-objects failed: ${firstLine(all.stderr())}`, true);
-      note(
-        `--all-objects: ${extra} blob${extra === 1 ? '' : 's'} not reachable from the scanned refs were also scanned`,
-        false,
-      );
-    }
-
-    const feeder = (async () => {
-      try {
-        await reachable();
-        if (o.allObjects && !signal.aborted) await unreachable();
-      } catch (e) {
-        feederError = e instanceof Error ? e : new Error(String(e));
-      } finally {
+    const queue = new AsyncQueue<Pending>();
+    let feedError: Error | undefined;
+    const feeder = feed(cat, queue, signal)
+      .catch((e: unknown) => (feedError = e instanceof Error ? e : new Error(String(e))))
+      .finally(() => {
         cat.endInput();
-        feederDone = true;
-        notify();
-      }
-    })();
-
+        queue.end();
+      });
     try {
-      for (;;) {
+      for (let item = await queue.next(); item !== undefined; item = await queue.next()) {
         if (signal.aborted) return;
-        const item = pending.shift();
-        if (item === undefined) {
-          if (feederDone) break;
-          await new Promise<void>((r) => (wake = r));
-          continue;
-        }
         if (item.kind === 'event') {
           yield item.event;
           continue;
         }
         const r = await cat.next();
         if (r === undefined) break;
-        if (r.kind === 'missing') {
-          yield { type: 'skip', skipped: missingSkip(r.oid, item.path), incomplete: true };
-          continue;
-        }
-        if (r.kind === 'failed') {
-          yield {
-            type: 'skip',
-            skipped: { path: item.path, reason: 'corrupt', detail: `blob ${r.oid}: ${r.detail}` },
-            incomplete: true,
-          };
-          continue;
-        }
-        const bytes = r.content;
-        if (!o.includeBinary && looksBinary(bytes)) {
-          yield {
-            type: 'skip',
-            skipped: { path: item.path, reason: 'binary', detail: `blob ${r.oid.slice(0, 12)}` },
-            incomplete: false,
-          };
-          continue;
-        }
-        yield {
-          type: 'fragment',
-          bytes: bytes.length,
-          fragment: {
-            text: decodeText(bytes),
-            path: item.path,
-            provenance: {
-              kind: 'git',
-              repo: repo.root,
-              blob: r.oid,
-              path: item.path,
-              introduced: undefined,
-              seenIn: [],
-              atHead: false,
-            },
-          },
-        };
+        yield blobEvent(o, r, item.path);
       }
       await feeder;
-      if (feederError !== undefined) throw feederError;
+      if (feedError !== undefined) throw feedError;
     } finally {
       cat.close();
-      for (const c of children) c.kill();
     }
   }
 

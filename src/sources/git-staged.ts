@@ -1,10 +1,9 @@
 // Staged source (`scan git --staged`): what the commit being made adds, from the index against HEAD.
 // Three git processes, started together: the staged files (diff --raw), the hunks of the modified ones (diff -U0),
 // and one cat-file for the staged blobs.
-import type { Fragment } from '../model/fragment.ts';
 import { ConfigError, ScanError } from '../errors.ts';
 import type { Source, SourceEvent } from './types.ts';
-import { decodeText, looksBinary } from './content.ts';
+import { contentEvent, type ContentPolicy } from './content.ts';
 import { CatFile } from '../git/cat-file.ts';
 import { firstLine, runGit } from '../git/process.ts';
 import type { GitRepo } from '../git/repo.ts';
@@ -12,8 +11,7 @@ import { parseStagedDiff, STAGED_PATCH_ARGS, STAGED_RAW_ARGS, type StagedEntry }
 
 export interface GitStagedOptions {
   readonly repo: GitRepo;
-  readonly maxBlobSize: number;
-  readonly includeBinary: boolean;
+  readonly policy: ContentPolicy;
 }
 
 /** Regular files only: symlinks (120000) hold a target path, gitlinks (160000) a submodule commit. */
@@ -73,38 +71,11 @@ export function gitStagedSource(o: GitStagedOptions): Source {
             };
             continue;
           }
-          const bytes = r.content;
-          if (bytes.length > o.maxBlobSize) {
-            yield {
-              type: 'skip',
-              incomplete: false,
-              skipped: {
-                path: e.path,
-                reason: 'too-large',
-                detail: `${bytes.length} bytes > --max-file-size ${o.maxBlobSize}`,
-              },
-            };
-            continue;
-          }
-          if (!o.includeBinary && looksBinary(bytes)) {
-            yield {
-              type: 'skip',
-              incomplete: false,
-              skipped: {
-                path: e.path,
-                reason: 'binary',
-                detail: 'NUL byte in the first 8000 bytes (--include-binary to scan)',
-              },
-            };
-            continue;
-          }
-          const fragment: Fragment = {
-            text: decodeText(bytes),
+          yield contentEvent(r.content, o.policy, {
             path: e.path,
             provenance: { kind: 'staged', repo: repoPath, path: e.path },
             ...(e.added.kind === 'ranges' ? { lines: e.added.ranges } : {}),
-          };
-          yield { type: 'fragment', bytes: bytes.length, fragment };
+          });
         }
       } finally {
         cat.close();

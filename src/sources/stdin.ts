@@ -1,13 +1,12 @@
-// Standard input source: reads the stream once, as one fragment named "-" (or --stdin-name).
+// Standard input source: reads the stream once, as one fragment named "-" (or --name).
 import type { Readable } from 'node:stream';
+import { contentEvent, type ContentPolicy } from './content.ts';
 import type { Source } from './types.ts';
-import { decodeText, looksBinary } from './content.ts';
 
 export interface StdinSourceOptions {
   readonly stream: Readable;
   readonly name: string;
-  readonly maxBytes: number;
-  readonly includeBinary: boolean;
+  readonly policy: ContentPolicy;
 }
 
 export function stdinSource(o: StdinSourceOptions): Source {
@@ -21,14 +20,14 @@ export function stdinSource(o: StdinSourceOptions): Source {
         if (signal.aborted) return;
         const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
         total += b.length;
-        if (total > o.maxBytes) {
+        if (total > o.policy.maxFileSize) {
           yield {
             type: 'skip',
             incomplete: true,
             skipped: {
               path: o.name,
               reason: 'too-large',
-              detail: `more than ${o.maxBytes} bytes on stdin (raise --max-file-size)`,
+              detail: `more than ${o.policy.maxFileSize} bytes on stdin (raise --max-file-size)`,
             },
           };
           o.stream.destroy();
@@ -36,24 +35,10 @@ export function stdinSource(o: StdinSourceOptions): Source {
         }
         chunks.push(b);
       }
-      const bytes = Buffer.concat(chunks);
-      if (!o.includeBinary && looksBinary(bytes)) {
-        yield {
-          type: 'skip',
-          incomplete: false,
-          skipped: {
-            path: o.name,
-            reason: 'binary',
-            detail: 'NUL byte in the first 8000 bytes (--include-binary to scan)',
-          },
-        };
-        return;
-      }
-      yield {
-        type: 'fragment',
-        bytes: bytes.length,
-        fragment: { text: decodeText(bytes), path: o.name, provenance: { kind: 'stdin', name: o.name } },
-      };
+      yield contentEvent(Buffer.concat(chunks), o.policy, {
+        path: o.name,
+        provenance: { kind: 'stdin', name: o.name },
+      });
     },
   };
 }

@@ -131,8 +131,7 @@ export async function scanHistory(dir: string, o: HistoryScanOptions = {}): Prom
     repo,
     revisions: o.revisions ?? { kind: 'all' },
     allObjects: o.allObjects ?? false,
-    maxBlobSize: o.maxBlobSize ?? 25_000_000,
-    includeBinary: o.includeBinary ?? false,
+    policy: { maxFileSize: o.maxBlobSize ?? 25_000_000, includeBinary: o.includeBinary ?? false },
     ...(o.readAhead === undefined ? {} : { readAhead: o.readAhead }),
   };
   return run(gitHistorySource(options));
@@ -140,7 +139,7 @@ export async function scanHistory(dir: string, o: HistoryScanOptions = {}): Prom
 
 export async function scanStaged(dir: string, env: NodeJS.ProcessEnv = gitEnv()): Promise<ScanResult> {
   const repo = await openRepo({ path: undefined, cwd: dir, env });
-  return run(gitStagedSource({ repo, maxBlobSize: 25_000_000, includeBinary: false }));
+  return run(gitStagedSource({ repo, policy: { maxFileSize: 25_000_000, includeBinary: false } }));
 }
 
 /** The finding for one secret, or undefined. */

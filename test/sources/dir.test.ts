@@ -8,9 +8,19 @@ import { dirSource, type DirSourceOptions } from '../../src/sources/dir.ts';
 import { tempDir, writeTree } from '../helpers/tmp.ts';
 
 async function collect(
-  o: Partial<DirSourceOptions> & { cwd: string },
+  o: Partial<Omit<DirSourceOptions, 'policy'>> & {
+    cwd: string;
+    includeBinary?: boolean;
+    maxFileSize?: number;
+  },
 ): Promise<{ files: string[]; skips: string[]; incomplete: boolean; texts: Map<string, string> }> {
-  const src = dirSource({ paths: ['.'], useGitignore: true, includeBinary: false, maxFileSize: 1000, ...o });
+  const { includeBinary = false, maxFileSize = 1000, ...rest } = o;
+  const src = dirSource({
+    paths: ['.'],
+    useGitignore: true,
+    policy: { includeBinary, maxFileSize },
+    ...rest,
+  });
   const files: string[] = [];
   const skips: string[] = [];
   const texts = new Map<string, string>();

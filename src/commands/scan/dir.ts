@@ -46,8 +46,7 @@ export default class ScanDir extends ScanCommand {
         stdinSource({
           stream: process.stdin,
           name: '-',
-          maxBytes: s.maxFileSize,
-          includeBinary: s.includeBinary,
+          policy: s,
         }),
       );
     }
@@ -57,8 +56,7 @@ export default class ScanDir extends ScanCommand {
         paths,
         cwd,
         useGitignore: flags.ignore,
-        includeBinary: s.includeBinary,
-        maxFileSize: s.maxFileSize,
+        policy: s,
       }),
     );
   }

@@ -75,9 +75,7 @@ export default class ScanGit extends ScanCommand {
       flags['max-blob-size'] === undefined ? flags : { ...flags, 'max-file-size': flags['max-blob-size'] };
     if (flags.staged) {
       const { gitStagedSource } = await import('../../sources/git-staged.ts');
-      return this.scanWith(jobFlags, repo.root, (s) =>
-        gitStagedSource({ repo, maxBlobSize: s.maxFileSize, includeBinary: s.includeBinary }),
-      );
+      return this.scanWith(jobFlags, repo.root, (s) => gitStagedSource({ repo, policy: s }));
     }
     const revisions: RevisionSpec =
       flags['since-commit'] !== undefined
@@ -95,8 +93,7 @@ export default class ScanGit extends ScanCommand {
         repo,
         revisions,
         allObjects: flags['all-objects'],
-        maxBlobSize: s.maxFileSize,
-        includeBinary: s.includeBinary,
+        policy: s,
       }),
     );
   }

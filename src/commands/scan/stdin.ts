@@ -22,8 +22,7 @@ export default class ScanStdin extends ScanCommand {
       stdinSource({
         stream: process.stdin,
         name: flags.name,
-        maxBytes: s.maxFileSize,
-        includeBinary: s.includeBinary,
+        policy: s,
       }),
     );
   }
