@@ -56,15 +56,3 @@ export interface StagedProvenance {
 }
 
 export type Provenance = FileProvenance | StdinProvenance | GitProvenance | StagedProvenance;
-
-/** A one-line, human-readable place for a provenance (used by reporters). */
-export function provenancePath(p: Provenance): string {
-  switch (p.kind) {
-    case 'file':
-    case 'git':
-    case 'staged':
-      return p.path;
-    case 'stdin':
-      return p.name;
-  }
-}

@@ -1,6 +1,7 @@
 // Remediation advice: what to do about a leaked secret of each kind, shared by the text and SARIF reporters.
 import { INLINE_ALLOW } from '../findings/pipeline.ts';
 import type { Finding } from '../model/match.ts';
+import { exposure } from '../provenance/registry.ts';
 
 /** The ignore file the scan reads by default (kept here so this folder imports nothing with I/O). */
 export const IGNORE_FILE = '.keyspillignore';
@@ -42,10 +43,12 @@ export function ignoreAdvice(fingerprint: string): string {
   return `If this is a false positive, add ${fingerprint} to ${IGNORE_FILE}, or put ${INLINE_ALLOW} in a comment on the line.`;
 }
 
-/** True when any location of the finding is in git history but no longer at HEAD. */
-export function historyOnly(finding: Finding): boolean {
-  return finding.locations.some((l) => l.provenance.kind === 'git' && !l.provenance.atHead);
+/** The notes the finding's places call for (e.g. "deleting it does not remove it from history"), each once. */
+export function exposureNotes(finding: Finding): string[] {
+  const notes = new Set<string>();
+  for (const l of finding.locations) {
+    const note = exposure(l.provenance).note;
+    if (note !== undefined) notes.add(note);
+  }
+  return [...notes];
 }
-
-export const HISTORY_NOTE =
-  'Deleting the secret from the files does not remove it from git history or from existing clones: rotate it.';

@@ -1,6 +1,7 @@
 // CSV reporter: one row per location, RFC 4180 quoting, with spreadsheet formula injection neutralised.
 import type { Finding, Location } from '../model/match.ts';
 import type { ScanResult } from '../model/result.ts';
+import { csvColumns } from '../provenance/registry.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
 
@@ -27,11 +28,6 @@ export function csvCell(value: string | number): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-function commitOf(l: Location): string {
-  const p = l.provenance;
-  return p.kind === 'git' ? (p.introduced?.commit ?? '') : '';
-}
-
 function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[] {
   const cells: (string | number)[] = [
     f.fingerprint,
@@ -43,7 +39,7 @@ function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[]
     l.column,
     f.redacted,
     l.provenance.kind,
-    commitOf(l),
+    csvColumns(l.provenance).commit,
   ];
   if (showSecrets) cells.push(f.secret);
   return cells;

@@ -1,6 +1,7 @@
 // JSON reporter: the versioned report envelope described by schema/report-v1.schema.json.
 import type { Finding, Location } from '../model/match.ts';
-import type { GitCommitRef, Provenance } from '../model/provenance.ts';
+import type { Json } from '../model/json.ts';
+import { provenanceJson } from '../provenance/registry.ts';
 import { SKIP_REASONS, type ScanResult, type ScanSummary } from '../model/result.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
@@ -8,47 +9,11 @@ import type { RenderOptions, Reporter } from './types.ts';
 export const REPORT_SCHEMA_URI = 'https://keyspill.dev/schema/report-v1.json';
 export const REPORT_VERSION = 1;
 
-export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+export type { Json } from '../model/json.ts';
 
 /** Rounds to 2 decimals so the report does not churn on floating-point noise. */
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
-}
-
-function commitRef(r: GitCommitRef): Json {
-  return {
-    commit: r.commit,
-    path: r.path,
-    author: r.author,
-    email: r.email,
-    date: r.date,
-    summary: r.summary,
-  };
-}
-
-/** Provenance with a fixed key order per kind (objects are built, never spread, so order is deterministic). */
-function provenance(p: Provenance): Json {
-  switch (p.kind) {
-    case 'file':
-      return { kind: p.kind, path: p.path };
-    case 'stdin':
-      return { kind: p.kind, name: p.name };
-    case 'staged':
-      return { kind: p.kind, repo: p.repo, path: p.path };
-    case 'git': {
-      const out: { [key: string]: Json } = {
-        kind: p.kind,
-        repo: p.repo,
-        blob: p.blob,
-        path: p.path,
-        introduced: p.introduced === undefined ? null : commitRef(p.introduced),
-        seenIn: p.seenIn.map(commitRef),
-        atHead: p.atHead,
-      };
-      if (p.refs !== undefined) out['refs'] = [...p.refs];
-      return out;
-    }
-  }
 }
 
 function location(l: Location): Json {
@@ -59,7 +24,7 @@ function location(l: Location): Json {
     endLine: l.endLine,
     endColumn: l.endColumn,
     decodedFrom: [...l.decodedFrom],
-    provenance: provenance(l.provenance),
+    provenance: provenanceJson(l.provenance),
   };
 }
 

@@ -3,7 +3,9 @@ import type { Invocation, Log, Notification, ReportingDescriptor, Result } from 
 import type { Finding, Location } from '../model/match.ts';
 import type { ScanResult } from '../model/result.ts';
 import type { Severity } from '../model/rule.ts';
-import { HISTORY_NOTE, IGNORE_FILE, incidentCommand, rotateAdvice } from './advice.ts';
+import { HISTORY_NOTE } from '../provenance/git.ts';
+import { sarifProperties, sarifUnderSourceRoot } from '../provenance/registry.ts';
+import { IGNORE_FILE, incidentCommand, rotateAdvice } from './advice.ts';
 import { INLINE_ALLOW } from '../findings/pipeline.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
@@ -108,8 +110,7 @@ function result(
   const uri = pathToUri(scrub(l.path));
   const decoded = l.decodedFrom.length > 0 ? ` (decoded from ${l.decodedFrom.join(', then ')})` : '';
   const shown = showSecrets ? f.secret : f.redacted;
-  // Standard input is not a file under the source root, so its URI has no base.
-  const artifactLocation = l.provenance.kind === 'stdin' ? { uri } : { uri, uriBaseId: SRCROOT };
+  const artifactLocation = sarifUnderSourceRoot(l.provenance) ? { uri, uriBaseId: SRCROOT } : { uri };
   const out: Result = {
     ruleId: f.ruleId,
     ruleIndex,
@@ -125,15 +126,8 @@ function result(
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
   };
-  const p = l.provenance;
-  if (p.kind === 'git') {
-    out.properties = {
-      ...(p.introduced === undefined
-        ? {}
-        : { commit: p.introduced.commit, author: p.introduced.author, date: p.introduced.date }),
-      atHead: p.atHead,
-    };
-  }
+  const properties = sarifProperties(l.provenance);
+  if (properties !== undefined) out.properties = { ...properties };
   if (l.decodedFrom.length > 0) out.properties = { ...out.properties, decodedFrom: [...l.decodedFrom] };
   return out;
 }

@@ -1,9 +1,10 @@
 // Text reporter: findings for a person at a terminal, each with its locations and next steps, then a summary.
 import type { Finding, Location } from '../model/match.ts';
-import type { GitProvenance } from '../model/provenance.ts';
 import { SKIP_REASONS, type ScanResult, type ScanSummary } from '../model/result.ts';
 import { SEVERITIES, type Severity } from '../model/rule.ts';
-import { HISTORY_NOTE, historyOnly, ignoreAdvice, incidentCommand, rotateAdvice } from './advice.ts';
+import { exposure, details, tags } from '../provenance/registry.ts';
+import type { Styled } from '../provenance/view.ts';
+import { exposureNotes, ignoreAdvice, incidentCommand, rotateAdvice } from './advice.ts';
 import { palette, type Palette } from './ansi.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
@@ -53,54 +54,25 @@ function severityLabel(sev: Severity, p: Palette): string {
   }
 }
 
-function shortDate(iso: string): string {
-  return /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : iso;
+/** Renders styled parts: every part is escaped and scrubbed (`clean`), then coloured by its role. */
+function styled(parts: readonly Styled[], clean: (s: string) => string, p: Palette): string {
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return clean(part);
+      const text = clean(part.text);
+      const paint = { bold: p.bold, dim: p.dim, alert: p.red, warn: p.yellow }[part.style];
+      return paint(text);
+    })
+    .join('');
 }
 
-/** Lines describing one location: `path:line:column` plus what kind of place it is. */
+/** Lines describing one location: `place:line:column`, what kind of place it is, and its details. */
 function locationLines(l: Location, clean: (s: string) => string, p: Palette): string[] {
-  const place = `${clean(l.path)}:${l.line}:${l.column}`;
-  const tags: string[] = [];
-  const prov = l.provenance;
-  switch (prov.kind) {
-    case 'file':
-      break;
-    case 'stdin':
-      tags.push('stdin');
-      break;
-    case 'staged':
-      tags.push('staged change');
-      break;
-    case 'git':
-      tags.push(prov.atHead ? p.red('still at HEAD') : p.yellow('not at HEAD: history or other refs only'));
-      break;
-  }
-  if (l.decodedFrom.length > 0) tags.push(`decoded from ${l.decodedFrom.join(', then ')}`);
-  const head = `    ${place}${tags.length > 0 ? `  (${tags.join('; ')})` : ''}`;
-  return prov.kind === 'git' ? [head, ...gitLines(prov, clean, p)] : [head];
-}
-
-function gitLines(prov: GitProvenance, clean: (s: string) => string, p: Palette): string[] {
-  const intro = prov.introduced;
-  const lines: string[] = [];
-  if (intro === undefined) {
-    lines.push(`      ${p.dim(`blob ${clean(prov.blob).slice(0, 12)}; introducing commit unknown`)}`);
-  } else {
-    const path = intro.path !== prov.path ? ` as ${clean(intro.path)}` : '';
-    lines.push(
-      `      introduced in ${p.bold(clean(intro.commit).slice(0, 7))}${path} by ${clean(intro.author)} on ${clean(shortDate(intro.date))}: ${clean(intro.summary)}`,
-    );
-  }
-  const others = prov.seenIn.filter((r) => r.commit !== intro?.commit).length;
-  if (others > 0) lines.push(`      ${p.dim(`also in ${plural(others, 'other commit')}`)}`);
-  const refs = prov.refs ?? [];
-  if (refs.length > 0) {
-    const shown = refs.slice(0, 4).map(clean).join(', ');
-    lines.push(
-      `      ${p.dim(`reachable from ${shown}${refs.length > 4 ? ` and ${refs.length - 4} more` : ''}`)}`,
-    );
-  }
-  return lines;
+  const where = `${clean(l.path)}:${l.line}:${l.column}`;
+  const tagList = tags(l.provenance).map((t) => styled([t], (s) => s, p));
+  if (l.decodedFrom.length > 0) tagList.push(`decoded from ${l.decodedFrom.join(', then ')}`);
+  const head = `    ${where}${tagList.length > 0 ? `  (${tagList.join('; ')})` : ''}`;
+  return [head, ...details(l.provenance).map((line) => `      ${styled(line, clean, p)}`)];
 }
 
 function findingLines(
@@ -120,7 +92,7 @@ function findingLines(
     ...f.locations.flatMap((l) => locationLines(l, clean, p)),
     `  Next steps`,
   ];
-  if (f.locations.every((l) => l.provenance.kind === 'staged')) {
+  if (f.locations.every((l) => exposure(l.provenance).uncommitted)) {
     // Not committed yet: keeping it out of the commit is the fix; nothing has leaked through git.
     const paths = [...new Set(f.locations.map((l) => clean(l.path)))].join(' ');
     lines.push(
@@ -131,7 +103,7 @@ function findingLines(
     return lines;
   }
   lines.push(`    1. Rotate: ${rotateAdvice(f.kind)}`);
-  if (historyOnly(f)) lines.push(`       ${HISTORY_NOTE}`);
+  for (const note of exposureNotes(f)) lines.push(`       ${note}`);
   lines.push(
     `    2. Open an incident: ${p.cyan(incidentCommand(clean(f.fingerprint)))}`,
     `    3. ${ignoreAdvice(clean(f.fingerprint))}`,
