@@ -1,18 +1,7 @@
 // Which history to scan: every ref, some refs or branches, or a range; resolved to `--stdin` lines for git.
 import { ConfigError } from '../errors.ts';
+import type { RevisionSpec } from '../model/revisions.ts';
 import { firstLine, runGit, type GitContext } from './process.ts';
-
-export type RevisionSpec =
-  /** Every ref (branches, tags, remote-tracking refs, refs/pull/*, notes, stash…) and HEAD. */
-  | { readonly kind: 'all' }
-  /** Refs whose name matches one of the globs (`refs/pull/*`, `release-*`). */
-  | { readonly kind: 'refs'; readonly globs: readonly string[] }
-  /** Branches or other revisions, by name. */
-  | { readonly kind: 'branch'; readonly names: readonly string[] }
-  /** Commits reachable from `tips` (default HEAD) but not from `base`. */
-  | { readonly kind: 'since'; readonly base: string; readonly tips: readonly string[] }
-  /** A git range: `A..B` or `A...B`. */
-  | { readonly kind: 'range'; readonly range: string };
 
 export interface Revisions {
   /** Lines for `git rev-list --stdin` / `git log --stdin`: oids, and ^oids to exclude. */

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/pro
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, reasonOf } from '../errors.ts';
 import { firstLine, runGit } from '../git/process.ts';
-import type { GitRepo } from '../git/repo.ts';
+import { openRepo, type GitRepo } from '../git/repo.ts';
 
 /** The line that marks a hook as keyspill's own: reinstall replaces it, uninstall removes it. */
 export const HOOK_MARKER =
@@ -110,12 +110,19 @@ export interface InstallResult {
   readonly runner: HookRunner;
 }
 
+/** Which repository: a path (default: the current one, honouring GIT_DIR), opened by the service. */
+export interface RepoLocation {
+  readonly path: string | undefined;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
 export async function installHook(o: {
-  readonly repo: GitRepo;
+  readonly repo: RepoLocation;
   readonly force: boolean;
   readonly runner: HookRunner;
 }): Promise<InstallResult> {
-  const file = await hookFile(o.repo);
+  const file = await hookFile(await openRepo(o.repo));
   const current = await readHook(file);
   let action: InstallResult['action'] = current === undefined ? 'installed' : 'updated';
   let backup: string | undefined;
@@ -150,8 +157,8 @@ export interface UninstallResult {
   readonly action: 'removed' | 'absent' | 'restored';
 }
 
-export async function uninstallHook(o: { readonly repo: GitRepo }): Promise<UninstallResult> {
-  const file = await hookFile(o.repo);
+export async function uninstallHook(o: { readonly repo: RepoLocation }): Promise<UninstallResult> {
+  const file = await hookFile(await openRepo(o.repo));
   const current = await readHook(file);
   if (current === undefined) return { file, action: 'absent' };
   if (!isOwnHook(current)) {

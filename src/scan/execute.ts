@@ -27,7 +27,7 @@ export interface ExecuteScanOptions {
   readonly findingsExitCode: number;
   readonly maxFileSize: string | undefined;
   readonly includeBinary: boolean;
-  readonly makeSource: (policy: ContentPolicy) => Source;
+  readonly makeSource: (policy: ContentPolicy) => Source | Promise<Source>;
   readonly onProgress?: (p: Progress) => void;
   readonly signal: AbortSignal;
 }
@@ -92,7 +92,7 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
       ? undefined
       : readFingerprints(resolve(o.cwd, o.baselineFile), 'baseline', parseBaseline, true);
 
-  const source = o.makeSource({ maxFileSize, includeBinary: o.includeBinary });
+  const source = await o.makeSource({ maxFileSize, includeBinary: o.includeBinary });
   const out = await scanSource({
     source,
     ruleset,

@@ -11,7 +11,7 @@ import { activeRuleset } from '../../src/catalog/active.ts';
 import { scanSource } from '../../src/scan/pipeline.ts';
 import { gitHistorySource, type GitHistoryOptions } from '../../src/sources/git-history.ts';
 import { openRepo } from '../../src/git/repo.ts';
-import type { RevisionSpec } from '../../src/git/revisions.ts';
+import type { RevisionSpec } from '../../src/model/revisions.ts';
 import { gitStagedSource } from '../../src/sources/git-staged.ts';
 import { tempDir, writeTree } from '../helpers/tmp.ts';
 

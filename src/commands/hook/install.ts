@@ -24,9 +24,8 @@ export default class HookInstall extends BaseCommand<InstallResult> {
 
   async run(): Promise<InstallResult> {
     const { args, flags } = await this.parse(HookInstall);
-    const { openRepo } = await import('../../git/repo.ts');
     const { currentRunner, installHook } = await import('../../hook/pre-commit.ts');
-    const repo = await openRepo({ path: args.repo, cwd: process.cwd(), env: process.env });
+    const repo = { path: args.repo, cwd: process.cwd(), env: process.env };
     const result = await installHook({
       repo,
       force: flags.force,

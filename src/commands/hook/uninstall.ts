@@ -13,9 +13,8 @@ export default class HookUninstall extends BaseCommand<UninstallResult> {
   };
   async run(): Promise<UninstallResult> {
     const { args } = await this.parse(HookUninstall);
-    const { openRepo } = await import('../../git/repo.ts');
     const { uninstallHook } = await import('../../hook/pre-commit.ts');
-    const repo = await openRepo({ path: args.repo, cwd: process.cwd(), env: process.env });
+    const repo = { path: args.repo, cwd: process.cwd(), env: process.env };
     const result = await uninstallHook({ repo });
     const said = {
       removed: `Removed the keyspill pre-commit hook: ${result.file}`,

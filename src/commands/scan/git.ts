@@ -3,7 +3,7 @@ import { Args, Flags } from '@oclif/core';
 import { ScanCommand } from '../../cli/scan-command.ts';
 import { scanFlags } from '../../cli/scan-flags.ts';
 import type { Json } from '../../report/json.ts';
-import type { RevisionSpec } from '../../git/revisions.ts';
+import type { RevisionSpec } from '../../model/revisions.ts';
 
 export default class ScanGit extends ScanCommand {
   static override summary = 'Scan git history, or the staged change, for leaked secrets.';
@@ -69,14 +69,11 @@ export default class ScanGit extends ScanCommand {
 
   async run(): Promise<Json> {
     const { args, flags } = await this.parse(ScanGit);
-    const { openRepo } = await import('../../git/repo.ts');
-    const repo = await openRepo({ path: args.repo, cwd: process.cwd(), env: process.env });
+    const { openGitTarget } = await import('../../sources/git-target.ts');
+    const target = await openGitTarget({ path: args.repo, cwd: process.cwd(), env: process.env });
     const jobFlags =
       flags['max-blob-size'] === undefined ? flags : { ...flags, 'max-file-size': flags['max-blob-size'] };
-    if (flags.staged) {
-      const { gitStagedSource } = await import('../../sources/git-staged.ts');
-      return this.scanWith(jobFlags, repo.root, (s) => gitStagedSource({ repo, policy: s }));
-    }
+    if (flags.staged) return this.scanWith(jobFlags, target.root, (policy) => target.staged(policy));
     const revisions: RevisionSpec =
       flags['since-commit'] !== undefined
         ? { kind: 'since', base: flags['since-commit'], tips: flags.branch ?? [] }
@@ -87,14 +84,8 @@ export default class ScanGit extends ScanCommand {
             : flags.refs !== undefined
               ? { kind: 'refs', globs: flags.refs }
               : { kind: 'all' };
-    const { gitHistorySource } = await import('../../sources/git-history.ts');
-    return this.scanWith(jobFlags, repo.root, (s) =>
-      gitHistorySource({
-        repo,
-        revisions,
-        allObjects: flags['all-objects'],
-        policy: s,
-      }),
+    return this.scanWith(jobFlags, target.root, (policy) =>
+      target.history({ revisions, allObjects: flags['all-objects'], policy }),
     );
   }
 }

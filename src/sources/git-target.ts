@@ -1,0 +1,31 @@
+// A repository to scan: opened once, then the history or the staged change as a source (commands see no git plumbing).
+import { openRepo } from '../git/repo.ts';
+import type { RevisionSpec } from '../model/revisions.ts';
+import type { ContentPolicy } from './content.ts';
+import type { Source } from './types.ts';
+
+export interface GitTarget {
+  /** Where config and ignore files are looked for: the work tree, else the git folder. */
+  readonly root: string;
+  history(o: {
+    readonly revisions: RevisionSpec;
+    readonly allObjects: boolean;
+    readonly policy: ContentPolicy;
+  }): Promise<Source>;
+  staged(policy: ContentPolicy): Promise<Source>;
+}
+
+/** Opens the repository at `path` (default: the current one, honouring GIT_DIR); a clear error when it is not one. */
+export async function openGitTarget(o: {
+  readonly path: string | undefined;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}): Promise<GitTarget> {
+  const repo = await openRepo(o);
+  return {
+    root: repo.root,
+    // Each source loads only when used: the pre-commit path (staged) never loads the history pipeline.
+    history: async (h) => (await import('./git-history.ts')).gitHistorySource({ repo, ...h }),
+    staged: async (policy) => (await import('./git-staged.ts')).gitStagedSource({ repo, policy }),
+  };
+}
