@@ -6,11 +6,23 @@ import tseslint from 'typescript-eslint';
 
 // Every Node built-in, bare (`fs`, `fs/promises`) and prefixed (`node:fs`).
 const NODE_BUILTINS = builtinModules.filter((m) => !m.startsWith('_')).flatMap((m) => [m, `node:${m}`]);
-const PROCESS_RUNNERS = ['node:child_process', 'child_process', 'execa', 'simple-git'];
+const PROCESS_RUNNERS = ['node:child_process', 'child_process', 'execa'];
 
 /** Folders of this project by role; imports are checked against these names, relative or not. */
 const folderPattern = (names) => names.map((n) => `**/${n}/**`);
-const IO_FOLDERS = ['sources', 'git', 'scan', 'cli', 'commands', 'state', 'aws', 'hook', 'respond', 'notify'];
+const IO_FOLDERS = [
+  'sources',
+  'git',
+  'exec',
+  'scan',
+  'cli',
+  'commands',
+  'state',
+  'aws',
+  'hook',
+  'respond',
+  'notify',
+];
 const PURE_FOLDERS = ['src/detect', 'src/findings', 'src/report', 'src/model', 'src/provenance'];
 
 const awsOnlyInAws = { group: ['@aws-sdk/*'], message: 'Only src/aws/ imports the AWS SDK.' };
@@ -50,12 +62,9 @@ const pure = restrict({
 const thinMessage = 'Commands stay thin: call a service (no processes, no git plumbing, no AWS).';
 const thin = restrict({
   paths: PROCESS_RUNNERS.map((name) => ({ name, message: thinMessage })),
-  patterns: [{ group: folderPattern(['git', 'aws']), message: thinMessage }, awsOnlyInAws],
+  patterns: [{ group: folderPattern(['git', 'exec', 'aws']), message: thinMessage }, awsOnlyInAws],
   dynamic: [
-    dynamicImport(
-      '(^|\\/)(git|aws)\\/|^(node:)?child_process$|^execa$|^simple-git$|^@aws-sdk\\/',
-      thinMessage,
-    ),
+    dynamicImport('(^|\\/)(git|exec|aws)\\/|^(node:)?child_process$|^execa$|^@aws-sdk\\/', thinMessage),
   ],
 });
 
