@@ -131,8 +131,13 @@ function onPath(name: string, path = process.env.PATH ?? ''): string | undefined
   return undefined;
 }
 
-/** etcd from Debian's `etcd-server` package: installed with apt when root, else a clear error. */
+/** etcd from Debian's `etcd-server` package (installed with apt when root, else a clear error), or $KEYSPILL_ETCD. */
 async function ensureEtcd(): Promise<string> {
+  const override = process.env.KEYSPILL_ETCD;
+  if (override !== undefined && override !== '') {
+    if (!existsSync(override)) throw new Error(`KEYSPILL_ETCD=${override}: no such file`);
+    return override;
+  }
   const found = onPath('etcd', `${process.env.PATH ?? ''}${delimiter}/usr/bin`);
   if (found !== undefined) return found;
   if (process.getuid?.() !== 0) {
