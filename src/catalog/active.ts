@@ -44,6 +44,14 @@ export async function activeRules(o: ActiveRulesOptions): Promise<CompiledRule[]
       'list the ids with: keyspill rules list',
     );
   }
+  for (const r of rules) {
+    const partner = r.spec.pairWith;
+    if (partner !== undefined && !ids.has(partner))
+      throw new ConfigError(
+        `rule "${r.spec.id}" (${r.origin.file}) pairs with "${partner}", which no rule file defines`,
+        'name an existing rule id in pairWith, or remove it',
+      );
+  }
   const disabled = new Set(o.config.disable);
   return rules.filter((r) => !disabled.has(r.spec.id));
 }

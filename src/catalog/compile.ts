@@ -26,8 +26,8 @@ export function compileRule(spec: RuleSpec, origin: RuleOrigin): CompiledRule {
   try {
     matcher =
       origin.type === 'file'
-        ? compileRe2(spec.regex, spec.secretGroup)
-        : compileNative(spec.regex, spec.secretGroup);
+        ? compileRe2(spec.regex, spec.secretGroup, spec.identifierGroup)
+        : compileNative(spec.regex, spec.secretGroup, undefined, spec.identifierGroup);
   } catch (e) {
     const msg = (e as Error).message;
     const hint =

@@ -1,7 +1,8 @@
 // Scan command base: shared flags → one scan, the report rendered to stdout or --output, the exit code set.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, reasonOf } from '../errors.ts';
+import type { ScanResult } from '../model/result.ts';
 import type { Json } from '../report/json.ts';
 import type { ExecuteScanOptions } from '../scan/execute.ts';
 import { BaseCommand } from './base.ts';
@@ -16,6 +17,27 @@ export abstract class ScanCommand extends BaseCommand<Json> {
       throw new ConfigError(
         'standard input is a terminal, not a pipe',
         'pipe something in, e.g.: cat app.log | keyspill scan stdin',
+      );
+    }
+  }
+
+  /** Keeps a redacted copy of the report for `respond incident --finding`; a failure is a warning, never fatal. */
+  private async saveFindings(flags: ScanFlagValues, result: ScanResult, shown: Json): Promise<void> {
+    const [{ resolveStateDir }, { saveScan }, { reportValue }] = await Promise.all([
+      import('../state/dir.ts'),
+      import('../state/scans.ts'),
+      import('../report/json.ts'),
+    ]);
+    const redacted = flags['show-secrets']
+      ? reportValue(result, { showSecrets: false, color: false, toolVersion: this.config.version })
+      : shown;
+    const dir = resolveStateDir(flags['state-dir']);
+    try {
+      const file = saveScan(dir, redacted);
+      if (flags.verbose) process.stderr.write(`saved the findings (redacted) to ${file}\n`);
+    } catch (e) {
+      this.addWarning(
+        `could not save the findings to ${dir} (${reasonOf(e)}); pass --no-save, or --state-dir DIR`,
       );
     }
   }
@@ -84,7 +106,10 @@ export abstract class ScanCommand extends BaseCommand<Json> {
       if (flags.output !== undefined) writeFileSync(resolve(process.cwd(), flags.output), report);
       else if (!this.jsonEnabled()) await new Promise<void>((r) => process.stdout.write(report, () => r()));
       this.setExitCode(outcome.exitCode);
-      return reportValue(outcome.result, { ...renderOptions, color: false });
+      const value = reportValue(outcome.result, { ...renderOptions, color: false });
+      if (flags.save && outcome.result.findings.length > 0)
+        await this.saveFindings(flags, outcome.result, value);
+      return value;
     } finally {
       process.removeListener('SIGINT', onSigint);
     }

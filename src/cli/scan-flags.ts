@@ -59,6 +59,17 @@ export const scanFlags = {
     summary: 'Colour the text report (default: on a TTY unless NO_COLOR).',
     allowNo: true,
   }),
+  save: Flags.boolean({
+    summary:
+      'Keep a redacted copy of the findings in the state folder, for `keyspill respond incident --finding`.',
+    default: true,
+    allowNo: true,
+  }),
+  'state-dir': Flags.string({
+    summary: 'Where saved scans and incidents live (default: ~/.local/state/keyspill).',
+    helpValue: 'DIR',
+    env: 'KEYSPILL_STATE_DIR',
+  }),
   verbose: Flags.boolean({
     char: 'v',
     summary: 'Progress and skipped items on stderr even when not a TTY.',

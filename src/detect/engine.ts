@@ -122,6 +122,8 @@ function scanRule(
       secret,
       entropy,
       generic: spec.tags.includes('generic'),
+      ...(hit.idStart === undefined ? {} : { identifier: text.slice(hit.idStart, hit.idEnd) }),
+      ...(spec.pairWith === undefined ? {} : { pairWith: spec.pairWith }),
       lineText: span.lineText,
       location: {
         provenance: fragment.provenance,

@@ -33,9 +33,9 @@ export function rotateAdvice(kind: string): string {
   return ROTATE_BY_KIND[kind] ?? GENERIC_ROTATE;
 }
 
-/** The command that opens an incident for a finding. */
+/** The command that opens an incident for a finding (from the last saved scan holding it). */
 export function incidentCommand(fingerprint: string): string {
-  return `keyspill respond incident --fingerprint ${fingerprint}`;
+  return `keyspill respond incident --finding ${fingerprint}`;
 }
 
 /** How to silence a false positive. */

@@ -16,6 +16,7 @@ export const CSV_COLUMNS = [
   'redacted',
   'provenance',
   'commit',
+  'identifier',
 ] as const;
 
 /** Cells starting with these are read as formulas by spreadsheets (OWASP: = + - @, tab, carriage return). */
@@ -40,6 +41,7 @@ function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[]
     f.redacted,
     l.provenance.kind,
     csvColumns(l.provenance).commit,
+    f.identifier ?? '',
   ];
   if (showSecrets) cells.push(f.secret);
   return cells;

@@ -39,6 +39,8 @@ function finding(f: Finding, showSecrets: boolean): Json {
   };
   if (showSecrets) out['secret'] = f.secret;
   out['entropy'] = round2(f.entropy);
+  if (f.identifier !== undefined) out['identifier'] = f.identifier;
+  if (f.firstSeen !== undefined) out['firstSeen'] = f.firstSeen;
   out['locations'] = f.locations.map(location);
   return out;
 }

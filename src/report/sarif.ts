@@ -66,7 +66,7 @@ function helpMarkdown(f: Finding): string {
     '',
     '### Open an incident',
     '',
-    `Run \`${incidentCommand('<fingerprint>')}\` with the result's \`${FINGERPRINT_KEY}\` partial fingerprint to walk through containment.`,
+    `Scan the repository with keyspill (it keeps the findings), then run \`${incidentCommand('<fingerprint>')}\` with the result's \`${FINGERPRINT_KEY}\` partial fingerprint to walk through containment (or pass the JSON report with \`--report FILE\`).`,
     '',
     '### False positive?',
     '',
@@ -79,7 +79,7 @@ function helpText(f: Finding): string {
     `${f.description} (kind ${f.kind}, severity ${f.severity}).`,
     `Rotate or revoke: ${rotateAdvice(f.kind)}`,
     HISTORY_NOTE,
-    `Open an incident: ${incidentCommand('<fingerprint>')} (the result's ${FINGERPRINT_KEY} partial fingerprint).`,
+    `Open an incident: ${incidentCommand('<fingerprint>')} (the result's ${FINGERPRINT_KEY} partial fingerprint), after a local keyspill scan or with --report FILE.`,
     `False positive: add the fingerprint to ${IGNORE_FILE}, or put ${INLINE_ALLOW} in a comment on the line.`,
   ].join('\n');
 }
@@ -129,6 +129,7 @@ function result(
   const properties = sarifProperties(l.provenance);
   if (properties !== undefined) out.properties = { ...properties };
   if (l.decodedFrom.length > 0) out.properties = { ...out.properties, decodedFrom: [...l.decodedFrom] };
+  if (f.identifier !== undefined) out.properties = { ...out.properties, identifier: f.identifier };
   return out;
 }
 

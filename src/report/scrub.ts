@@ -8,8 +8,9 @@ import type { ScanResult } from '../model/result.ts';
  */
 export function scrubber(result: ScanResult, showSecrets: boolean): (text: string) => string {
   if (showSecrets) return (text) => text;
+  // A finding whose secret is its public identifier (an AWS access key ID alone) names nothing secret.
   const pairs = result.findings
-    .filter((f) => f.secret.length > 0)
+    .filter((f) => f.secret.length > 0 && f.secret !== f.identifier)
     .map((f) => [f.secret, f.redacted] as const)
     .sort((a, b) => b[0].length - a[0].length);
   if (pairs.length === 0) return (text) => text;

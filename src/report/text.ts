@@ -88,6 +88,7 @@ function findingLines(
     `${p.dim(`[${index + 1}/${total}]`)} ${severityLabel(f.severity, p)}  ${p.bold(clean(f.description))} ${p.dim(`(${clean(f.ruleId)})`)}`,
     `  Secret       ${options.showSecrets ? p.magenta(printable(secret)) : clean(secret)}`,
     `  Fingerprint  ${clean(f.fingerprint)}`,
+    ...(f.identifier === undefined ? [] : [`  Identifier   ${printable(f.identifier)}`]),
     `  Locations`,
     ...f.locations.flatMap((l) => locationLines(l, clean, p)),
     `  Next steps`,

@@ -6,6 +6,7 @@ import {
   dropInlineAllowed,
   dropShadowedGeneric,
   groupFindings,
+  pairMatches,
   sortFindings,
   withoutKnown,
 } from '../findings/pipeline.ts';
@@ -108,7 +109,7 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
   }
 
   const all = sortFindings(
-    groupFindings(dropShadowedGeneric(dropFingerprintEchoes(dropInlineAllowed(matches)))),
+    groupFindings(dropShadowedGeneric(pairMatches(dropFingerprintEchoes(dropInlineAllowed(matches))))),
   );
   const afterIgnore = withoutKnown(all, o.ignored);
   const afterBaseline =

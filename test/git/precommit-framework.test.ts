@@ -42,6 +42,7 @@ test(
     const env = {
       ...process.env,
       PRE_COMMIT_HOME: join(CACHE, 'pre-commit-home'),
+      KEYSPILL_STATE_DIR: project,
       GIT_AUTHOR_NAME: 't',
       GIT_AUTHOR_EMAIL: 't@example.com',
       GIT_COMMITTER_NAME: 't',
