@@ -100,7 +100,7 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
     a.path < b.path ? -1 : a.path > b.path ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0,
   );
   if (o.source.resolve !== undefined) {
-    const resolved = await o.source.resolve(matches);
+    const resolved = await o.source.resolve(matches, o.signal);
     matches = resolved.matches;
     for (const n of resolved.notes) {
       notes.push(n.note);
@@ -117,6 +117,10 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
       ? { kept: afterIgnore.kept, dropped: 0 }
       : withoutKnown(afterIgnore.kept, o.baseline);
   if (cutShort.length > 0) incomplete = true;
+  if (o.signal.aborted)
+    notes.unshift(
+      'interrupted: the scan stopped early, so this report is partial (it covers what was scanned)',
+    );
 
   return {
     interrupted: o.signal.aborted,

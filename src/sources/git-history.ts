@@ -8,8 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attributeMatches, introducingCommits } from '../git/attribution.ts';
 import { CatFile, type ObjectResult } from '../git/cat-file.ts';
-import { defaultHead, findIntroductions, headPaths, refsContaining } from '../git/introductions.ts';
+import { defaultHead, findIntroductions, headPaths } from '../git/introductions.ts';
 import { listObjects, type ListedObject, type ListingMode } from '../git/object-listing.ts';
+import { withSignal } from '../git/process.ts';
+import { refsReaching } from '../git/refs-reaching.ts';
 import type { GitRepo } from '../git/repo.ts';
 import { resolveRevisions, type Revisions } from '../git/revisions.ts';
 import type { RevisionSpec } from '../model/revisions.ts';
@@ -34,6 +36,9 @@ export interface GitHistoryOptions {
 type Pending =
   | { readonly kind: 'read'; readonly oid: string; readonly path: string }
   | { readonly kind: 'event'; readonly event: SourceEvent };
+
+const INTERRUPTED_ATTRIBUTION =
+  'interrupted before attribution finished: findings are real but may lack their introducing commit, HEAD status or refs';
 
 function blobLabel(oid: string): string {
   return `<blob ${oid.slice(0, 12)}>`;
@@ -90,7 +95,7 @@ function blobEvent(o: GitHistoryOptions, r: ObjectResult, path: string): SourceE
 
 export function gitHistorySource(o: GitHistoryOptions): Source {
   const { repo } = o;
-  const ctx = repo.ctx;
+  let ctx = repo.ctx;
   let revisions: Revisions | undefined;
   /** --all-objects: every commit in the object database, so attribution also walks unreachable ones. */
   const allCommits: string[] = [];
@@ -209,6 +214,8 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
     name: 'git',
     targets: [repo.root],
     async *events(signal) {
+      // Every git this source starts stops within a second of Ctrl-C.
+      ctx = withSignal(repo.ctx, signal);
       if (repo.shallow) yield { type: 'note', note: shallowNote(repo.gitDir), incomplete: true };
       revisions = await resolveRevisions(ctx, o.revisions);
       if (revisions.lines.length === 0 && !o.allObjects) {
@@ -218,14 +225,21 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       yield* enumerate(signal);
     },
 
-    async resolve(matches: Match[]): Promise<Resolved> {
+    async resolve(matches: Match[], signal: AbortSignal): Promise<Resolved> {
       if (revisions === undefined) return { matches, notes: [] };
       const blobs = new Set<string>();
       for (const m of matches)
         if (m.location.provenance.kind === 'git') blobs.add(m.location.provenance.blob);
       if (blobs.size === 0) return { matches, notes: [] };
+      const interrupted = {
+        matches,
+        notes: [{ note: INTERRUPTED_ATTRIBUTION, incomplete: true }],
+      };
+      if (signal.aborted) return interrupted;
+      ctx = withSignal(repo.ctx, signal);
       const tips = o.allObjects ? [...revisions.lines, ...allCommits] : revisions.lines;
       const intros = await findIntroductions(ctx, tips, blobs);
+      if (signal.aborted) return interrupted;
       const notes =
         intros.error === undefined
           ? []
@@ -243,7 +257,8 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         refs: new Map<string, string[]>(),
       };
       if (revisions.refFilter === undefined) return { matches: attributeMatches(matches, data), notes };
-      const refs = await refsContaining(ctx, introducingCommits(matches, data), revisions.refFilter);
+      const refs = await refsReaching(ctx, introducingCommits(matches, data), revisions.refFilter);
+      if (signal.aborted) notes.push({ note: INTERRUPTED_ATTRIBUTION, incomplete: true });
       return { matches: attributeMatches(matches, { ...data, refs }), notes };
     },
   };

@@ -23,5 +23,5 @@ export interface Source {
    * Called once with every match after scanning: a source may enrich provenance (e.g. attribute a git
    * blob to the commits and paths that introduced it) or fan a match out to several locations.
    */
-  resolve?(matches: Match[]): Promise<Resolved>;
+  resolve?(matches: Match[], signal: AbortSignal): Promise<Resolved>;
 }
