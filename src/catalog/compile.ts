@@ -7,11 +7,10 @@ import type { Allowlist, CompiledAllowlist, CompiledRule, RuleOrigin, RuleSpec }
 function re2Tester(pattern: string): { test(s: string): boolean } {
   const re = compileRe2(pattern, 0);
   return {
-    test: (s) =>
-      !re
-        .hits(s, Infinity, () => 0)
-        [Symbol.iterator]()
-        .next().done,
+    test: (s) => {
+      for (const hit of re.hits(s, Infinity, () => 0)) if (hit !== undefined) return true;
+      return false;
+    },
   };
 }
 

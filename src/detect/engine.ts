@@ -56,6 +56,8 @@ function allowed(al: CompiledAllowlist, path: string, secret: string, match: str
 }
 
 interface Span {
+  /** Offset in the fragment's text where the match starts (the encoded run's, for a decoded match). */
+  readonly offset: number;
   readonly line: number;
   readonly column: number;
   readonly endLine: number;
@@ -109,6 +111,9 @@ function scanRule(
     const entropy = shannonEntropy(secret);
     if (spec.entropy !== undefined && entropy < requiredEntropy(secret, spec.entropy)) continue;
     const span = place(hit.secretStart, hit.secretEnd);
+    // A window reports what starts before the next window (the whole match, or the encoded run holding it).
+    const startsAt = decodedFrom.length === 0 ? hit.start : span.offset;
+    if (fragment.reportBefore !== undefined && startsAt >= fragment.reportBefore) continue;
     if (fragment.lines !== undefined && !fragment.lines.some(([a, b]) => span.line >= a && span.line <= b))
       continue;
     const matchText = text.slice(hit.start, hit.end);
@@ -152,6 +157,7 @@ export function scanFragment(
     const a = index.position(start);
     const b = index.position(end);
     return {
+      offset: start,
       line: a.line + firstLine,
       column: a.column,
       endLine: b.line + firstLine,

@@ -11,6 +11,8 @@ export const SKIP_REASONS = [
   'special-file',
   'missing-object',
   'corrupt',
+  /** The item was read but scanning it failed (an engine error): counted, the rest of the scan goes on. */
+  'scan-error',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

@@ -12,9 +12,10 @@ import {
 } from '../findings/pipeline.ts';
 import type { Finding, Match } from '../model/match.ts';
 import type { ScanResult, Skipped, SkipReason } from '../model/result.ts';
+import { EXIT, KeyspillError, reasonOf } from '../errors.ts';
 import type { RulesetSpec } from '../catalog/active.ts';
 import type { Source } from '../sources/types.ts';
-import { createPool } from './pool.ts';
+import { createPool, WorkerFailure } from './pool.ts';
 
 export interface Progress {
   readonly items: number;
@@ -72,20 +73,30 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
     },
   });
 
+  const skip = (s: Skipped, isIncomplete: boolean): void => {
+    skipped[s.reason] = (skipped[s.reason] ?? 0) + 1;
+    if (skippedItems.length < MAX_SKIPPED_LISTED) skippedItems.push(s);
+    incomplete ||= isIncomplete;
+  };
   try {
     for await (const ev of o.source.events(o.signal)) {
       if (ev.type === 'fragment') {
-        await pool.submit(ev.fragment, ev.bytes);
-        items++;
+        try {
+          await pool.submit(ev.fragment, ev.bytes);
+        } catch (e) {
+          // One item the engine cannot scan is a counted skip, never a lost report.
+          if (e instanceof WorkerFailure) throw e;
+          skip({ path: ev.fragment.path, reason: 'scan-error', detail: reasonOf(e) }, true);
+          continue;
+        }
+        if (ev.continued !== true) items++;
         bytes += ev.bytes;
         if (o.onProgress !== undefined && now() - lastProgress > 100) {
           lastProgress = now();
           o.onProgress({ items, bytes, matches: matches.length });
         }
       } else if (ev.type === 'skip') {
-        skipped[ev.skipped.reason] = (skipped[ev.skipped.reason] ?? 0) + 1;
-        if (skippedItems.length < MAX_SKIPPED_LISTED) skippedItems.push(ev.skipped);
-        incomplete ||= ev.incomplete;
+        skip(ev.skipped, ev.incomplete);
       } else {
         notes.push(ev.note);
         incomplete ||= ev.incomplete;
@@ -93,6 +104,12 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
       if (o.signal.aborted) break;
     }
     await pool.drain();
+  } catch (e) {
+    // A source that fails part-way (an unexpected error) ends the scan early; what was found is still reported.
+    // A usage error (a bad flag or config found late) is still the user's to fix.
+    if ((e instanceof KeyspillError && e.exitCode === EXIT.usage) || e instanceof WorkerFailure) throw e;
+    notes.push(`the scan stopped early: ${reasonOf(e)}; what was scanned before is reported`);
+    incomplete = true;
   } finally {
     await pool.close();
   }

@@ -19,7 +19,7 @@ import type { Match } from '../model/match.ts';
 import type { GitProvenance } from '../model/provenance.ts';
 import type { Skipped } from '../model/result.ts';
 import { AsyncQueue } from './async-queue.ts';
-import { contentEvent, sizeSkip, type ContentPolicy } from './content.ts';
+import { contentEvents, sizeSkip, type ContentPolicy } from './content.ts';
 import type { Resolved, Source, SourceEvent } from './types.ts';
 
 export interface GitHistoryOptions {
@@ -76,17 +76,21 @@ function gitProvenance(repo: GitRepo, oid: string, path: string): GitProvenance 
   return { kind: 'git', repo: repo.root, blob: oid, path, introduced: undefined, seenIn: [], atHead: false };
 }
 
-/** The event for one cat-file answer: a fragment, or a skip (missing, corrupt, binary, too large). */
-function blobEvent(o: GitHistoryOptions, r: ObjectResult, path: string): SourceEvent {
-  if (r.kind === 'missing')
-    return { type: 'skip', skipped: missingSkip(o.repo.gitDir, r.oid, path), incomplete: true };
-  if (r.kind === 'failed')
-    return {
+/** The events for one cat-file answer: fragments, or a skip (missing, corrupt, binary, too large). */
+async function* blobEvents(o: GitHistoryOptions, r: ObjectResult, path: string): AsyncGenerator<SourceEvent> {
+  if (r.kind === 'missing') {
+    yield { type: 'skip', skipped: missingSkip(o.repo.gitDir, r.oid, path), incomplete: true };
+    return;
+  }
+  if (r.kind === 'failed') {
+    yield {
       type: 'skip',
       skipped: { path, reason: 'corrupt', detail: `blob ${r.oid}: ${r.detail}` },
       incomplete: true,
     };
-  return contentEvent(r.content, o.policy, {
+    return;
+  }
+  yield* contentEvents(r.content, o.policy, {
     path,
     label: shortBlob(r.oid),
     provenance: gitProvenance(o.repo, r.oid, path),
@@ -201,7 +205,7 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         }
         const r = await cat.next();
         if (r === undefined) break;
-        yield blobEvent(o, r, item.path);
+        yield* blobEvents(o, r, item.path);
       }
       await feeder;
       if (feedError !== undefined) throw feedError;

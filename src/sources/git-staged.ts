@@ -3,7 +3,7 @@
 // and one cat-file for the staged blobs.
 import { ConfigError, ScanError } from '../errors.ts';
 import type { Source, SourceEvent } from './types.ts';
-import { contentEvent, type ContentPolicy } from './content.ts';
+import { contentEvents, type ContentPolicy } from './content.ts';
 import { CatFile } from '../git/cat-file.ts';
 import { firstLine, runGit, withSignal } from '../git/process.ts';
 import type { GitRepo } from '../git/repo.ts';
@@ -69,7 +69,7 @@ export function gitStagedSource(o: GitStagedOptions): Source {
             };
             continue;
           }
-          yield contentEvent(r.content, o.policy, {
+          yield* contentEvents(r.content, o.policy, {
             path: e.path,
             provenance: { kind: 'staged', repo: repoPath, path: e.path },
             ...(e.added.kind === 'ranges' ? { lines: e.added.ranges } : {}),

@@ -4,7 +4,14 @@ import type { Match } from '../model/match.ts';
 import type { Skipped } from '../model/result.ts';
 
 export type SourceEvent =
-  | { readonly type: 'fragment'; readonly fragment: Fragment; readonly bytes: number }
+  | {
+      readonly type: 'fragment';
+      readonly fragment: Fragment;
+      /** Bytes of the item this fragment adds (a window's overlap with the next is not counted twice). */
+      readonly bytes: number;
+      /** A later window of an item already counted. */
+      readonly continued?: boolean;
+    }
   | { readonly type: 'skip'; readonly skipped: Skipped; readonly incomplete: boolean }
   | { readonly type: 'note'; readonly note: string; readonly incomplete: boolean };
 
