@@ -30,7 +30,7 @@ const configSchema = z
   .strict();
 
 /** Parses config text; errors name the file, the line and the field. */
-export function parseConfig(text: string, file: string): Config {
+export function parseConfig(text: string, file: string, path: string = file): Config {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
   const fix = 'see "Configuration" in the README for the format';
@@ -70,7 +70,7 @@ export function parseConfig(text: string, file: string): Config {
   } catch (e) {
     throw new ConfigError(`${file}: maxFileSize: ${(e as Error).message}`, fix, { cause: e });
   }
-  const base = dirname(file);
+  const base = dirname(path);
   return {
     file,
     ruleFiles: c.rules.map((r) => resolve(base, r)),

@@ -14,6 +14,8 @@ export interface CutShort {
 export interface FragmentResult {
   readonly matches: Match[];
   readonly cutShort: CutShort[];
+  /** Matches dropped by allowlists: the rule's own, and the global one (.keyspill.yaml). */
+  readonly suppressed: { rule: number; config: number };
 }
 
 /** Offsets of line starts, for mapping string offsets to 1-based line/column. */
@@ -117,8 +119,14 @@ function scanRule(
     if (fragment.lines !== undefined && !fragment.lines.some(([a, b]) => span.line >= a && span.line <= b))
       continue;
     const matchText = text.slice(hit.start, hit.end);
-    if (allowed(rule.allowlist, fragment.path, secret, matchText, span.lineText)) continue;
-    if (allowed(globalAllowlist, fragment.path, secret, matchText, span.lineText)) continue;
+    if (allowed(rule.allowlist, fragment.path, secret, matchText, span.lineText)) {
+      result.suppressed.rule++;
+      continue;
+    }
+    if (allowed(globalAllowlist, fragment.path, secret, matchText, span.lineText)) {
+      result.suppressed.config++;
+      continue;
+    }
     result.matches.push({
       ruleId: spec.id,
       kind: spec.kind,
@@ -150,7 +158,7 @@ export function scanFragment(
   ruleset: Ruleset,
   now: () => number = Date.now,
 ): FragmentResult {
-  const result: FragmentResult = { matches: [], cutShort: [] };
+  const result: FragmentResult = { matches: [], cutShort: [], suppressed: { rule: 0, config: 0 } };
   const index = new LineIndex(fragment.text);
   const firstLine = (fragment.firstLine ?? 1) - 1;
   const place = (start: number, end: number): Span => {

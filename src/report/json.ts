@@ -61,6 +61,13 @@ function summary(s: ScanSummary): Json {
     findings: s.findings,
     ignored: s.ignored,
     baselined: s.baselined,
+    suppressed: {
+      configAllowlist: s.suppressed.configAllowlist,
+      ruleAllowlists: s.suppressed.ruleAllowlists,
+      inlineAllow: s.suppressed.inlineAllow,
+      ignoreFile: s.suppressed.ignoreFile,
+      baseline: s.suppressed.baseline,
+    },
     skipped,
     skippedItems: s.skippedItems.map((i) =>
       i.detail === undefined

@@ -4,7 +4,7 @@ import { SKIP_REASONS, type ScanResult, type ScanSummary } from '../model/result
 import { SEVERITIES, type Severity } from '../model/rule.ts';
 import { exposure, details, tags } from '../provenance/registry.ts';
 import type { Styled } from '../provenance/view.ts';
-import { exposureNotes, ignoreAdvice, incidentCommand, rotateAdvice } from './advice.ts';
+import { exposureNotes, ignoreAdvice, incidentCommand, rotateAdvice, suppressionParts } from './advice.ts';
 import { palette, type Palette } from './ansi.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
@@ -130,9 +130,8 @@ function summaryLines(result: ScanResult, clean: (s: string) => string, p: Palet
   lines.push(
     `  Scanned ${plural(s.itemsScanned, 'item')} (${formatBytes(s.bytesScanned)}) with ${plural(s.rules, 'rule')} in ${formatDuration(s.durationMs)}`,
   );
-  if (s.ignored > 0 || s.baselined > 0) {
-    lines.push(`  Not shown: ${s.ignored} ignored by .keyspillignore, ${s.baselined} in the baseline`);
-  }
+  const suppressed = suppressionParts(s);
+  if (suppressed.length > 0) lines.push(`  Suppressed: ${suppressed.join(', ')}`);
   const skipped = SKIP_REASONS.flatMap((r) => {
     const c = s.skipped[r] ?? 0;
     return c > 0 ? [`${c} ${r}`] : [];

@@ -62,6 +62,7 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
   let bytes = 0;
   let incomplete = false;
   let lastProgress = 0;
+  const allowlisted = { rule: 0, config: 0 };
   const pool = createPool({
     ruleset: o.ruleset,
     workerRules: o.workerRules,
@@ -70,6 +71,8 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
     onResult: (r: FragmentResult) => {
       for (const m of r.matches) matches.push(m);
       cutShort.push(...r.cutShort);
+      allowlisted.rule += r.suppressed.rule;
+      allowlisted.config += r.suppressed.config;
     },
   });
 
@@ -125,9 +128,8 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
     }
   }
 
-  const all = sortFindings(
-    groupFindings(dropShadowedGeneric(pairMatches(dropFingerprintEchoes(dropInlineAllowed(matches))))),
-  );
+  const notInline = dropInlineAllowed(matches);
+  const all = sortFindings(groupFindings(dropShadowedGeneric(pairMatches(dropFingerprintEchoes(notInline)))));
   const afterIgnore = withoutKnown(all, o.ignored);
   const afterBaseline =
     o.baseline === undefined
@@ -155,6 +157,13 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
         findings: afterBaseline.kept.length,
         ignored: afterIgnore.dropped,
         baselined: afterBaseline.dropped,
+        suppressed: {
+          configAllowlist: allowlisted.config,
+          ruleAllowlists: allowlisted.rule,
+          inlineAllow: matches.length - notInline.length,
+          ignoreFile: afterIgnore.dropped,
+          baseline: afterBaseline.dropped,
+        },
         skipped,
         skippedItems,
         cutShort,

@@ -10,6 +10,7 @@ import { attributeMatches, introducingCommits } from '../git/attribution.ts';
 import { CatFile, type ObjectResult } from '../git/cat-file.ts';
 import { defaultHead, findIntroductions, headPaths } from '../git/introductions.ts';
 import { listObjects, type ListedObject, type ListingMode } from '../git/object-listing.ts';
+import { pathsTouched } from '../git/config-files.ts';
 import { withSignal } from '../git/process.ts';
 import { refsReaching } from '../git/refs-reaching.ts';
 import type { GitRepo } from '../git/repo.ts';
@@ -30,6 +31,13 @@ export interface GitHistoryOptions {
   readonly policy: ContentPolicy;
   /** Bytes of blob content git may run ahead of the scanner (default 8 MiB). */
   readonly readAhead?: number;
+  /**
+   * Configuration files (repository-relative: .keyspill.yaml, .keyspillignore, the baseline) that a range scan
+   * reports when the range itself changes them, since their suppressions then judge the very change that adds them.
+   */
+  readonly watch?: readonly string[];
+  /** The revision configuration is read from (--config-from), said in a note. */
+  readonly configFrom?: string | undefined;
 }
 
 /** One listed object, in the order its answer will come back: a blob to read, or an event to pass on. */
@@ -182,6 +190,26 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
     });
   }
 
+  /** In a range scan (CI), says when the range changes the files that decide what is suppressed. */
+  async function* configNotes(revs: Revisions): AsyncGenerator<SourceEvent> {
+    if (o.configFrom !== undefined)
+      yield {
+        type: 'note',
+        note: `configuration read from ${o.configFrom} (--config-from)`,
+        incomplete: false,
+      };
+    const ranged = o.revisions.kind === 'since' || o.revisions.kind === 'range';
+    if (!ranged || o.watch === undefined || o.watch.length === 0 || o.configFrom !== undefined) return;
+    const touched = await pathsTouched(ctx, revs.lines);
+    const changed = o.watch.filter((p) => touched.has(p));
+    if (changed.length === 0) return;
+    yield {
+      type: 'note',
+      note: `this range changes ${changed.join(', ')}: the suppressions it adds apply to the scan of the same change; to judge it by the base branch's configuration, scan with --config-from <base branch>`,
+      incomplete: false,
+    };
+  }
+
   /** Reads the queue in order: events pass through, reads take the next cat-file answer. */
   async function* enumerate(signal: AbortSignal): AsyncGenerator<SourceEvent> {
     const cat = new CatFile(ctx, {
@@ -222,6 +250,7 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       ctx = withSignal(repo.ctx, signal);
       if (repo.shallow) yield { type: 'note', note: shallowNote(repo.gitDir), incomplete: true };
       revisions = await resolveRevisions(ctx, o.revisions);
+      yield* configNotes(revisions);
       if (revisions.lines.length === 0 && !o.allObjects) {
         yield { type: 'note', note: 'the repository has no commits yet: nothing to scan', incomplete: false };
         return;

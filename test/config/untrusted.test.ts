@@ -73,5 +73,5 @@ test('a config file of megabytes is refused without being parsed', () => {
   writeFileSync(join(root, '.keyspill.yaml'), `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
   const r = runCli(['scan', 'dir', '.'], { cwd: root });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /more than a config file needs/);
+  assert.match(r.stderr, /more than a configuration file needs/);
 });
