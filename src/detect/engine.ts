@@ -119,11 +119,12 @@ function scanRule(
     if (fragment.lines !== undefined && !fragment.lines.some(([a, b]) => span.line >= a && span.line <= b))
       continue;
     const matchText = text.slice(hit.start, hit.end);
-    if (allowed(rule.allowlist, fragment.path, secret, matchText, span.lineText)) {
+    const where = fragment.member === undefined ? fragment.path : `${fragment.path}!/${fragment.member}`;
+    if (allowed(rule.allowlist, where, secret, matchText, span.lineText)) {
       result.suppressed.rule++;
       continue;
     }
-    if (allowed(globalAllowlist, fragment.path, secret, matchText, span.lineText)) {
+    if (allowed(globalAllowlist, where, secret, matchText, span.lineText)) {
       result.suppressed.config++;
       continue;
     }
@@ -141,6 +142,7 @@ function scanRule(
       location: {
         provenance: fragment.provenance,
         path: fragment.path,
+        ...(fragment.member === undefined ? {} : { member: fragment.member }),
         line: span.line,
         column: span.column,
         endLine: span.endLine,

@@ -19,6 +19,7 @@ function round2(n: number): number {
 function location(l: Location): Json {
   return {
     path: l.path,
+    ...(l.member === undefined ? {} : { member: l.member }),
     line: l.line,
     column: l.column,
     endLine: l.endLine,

@@ -130,6 +130,8 @@ function result(
   if (properties !== undefined) out.properties = { ...properties };
   if (l.decodedFrom.length > 0) out.properties = { ...out.properties, decodedFrom: [...l.decodedFrom] };
   if (f.identifier !== undefined) out.properties = { ...out.properties, identifier: f.identifier };
+  // The archive is the artifact code scanning can show; the member inside it is named here.
+  if (l.member !== undefined) out.properties = { ...out.properties, member: l.member };
   return out;
 }
 

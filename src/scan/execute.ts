@@ -14,6 +14,7 @@ import {
   type BaselineEntry,
 } from '../findings/ignore-file.ts';
 import type { Finding } from '../model/match.ts';
+import { shownPath } from '../report/place.ts';
 import type { ScanResult } from '../model/result.ts';
 import { loadActiveRuleset } from '../catalog/active.ts';
 import type { ContentPolicy } from '../sources/content.ts';
@@ -118,7 +119,7 @@ function writeBaseline(file: string, findings: readonly Finding[]): void {
     merged.set(f.fingerprint, {
       fingerprint: f.fingerprint,
       ruleId: f.ruleId,
-      path: f.locations[0]!.path,
+      path: shownPath(f.locations[0]!),
       line: f.locations[0]!.line,
     });
   writeFileSync(file, formatBaseline([...merged.values()]));

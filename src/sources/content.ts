@@ -1,6 +1,7 @@
 // Content policy shared by every source: bytes → fragments to scan (windowed past 32 MiB), or a counted skip.
 import type { Fragment } from '../model/fragment.ts';
 import type { Provenance } from '../model/provenance.ts';
+import { archiveKind, type ArchiveKind } from './archive-kind.ts';
 import { cutPoint, decode, detectEncoding, type Detected } from './text-encoding.ts';
 import type { SourceEvent } from './types.ts';
 
@@ -22,6 +23,28 @@ export interface ContentItem {
   readonly label?: string | undefined;
   /** Lines the scan should report (staged changes: only added lines). */
   readonly lines?: Fragment['lines'];
+  /** The path inside an archive, when the item is a member of one (nested archives joined with `!/`). */
+  readonly member?: string | undefined;
+}
+
+/** Archives inside archives are opened to this depth. */
+export const MAX_ARCHIVE_DEPTH = 3;
+
+/** Bytes one archive (with the archives nested in it) may inflate to: 256 MiB, or 10x --max-file-size if more. */
+export function archiveBudget(policy: ContentPolicy): number {
+  return Math.max(256 * 1024 * 1024, 10 * policy.maxFileSize);
+}
+
+/** How deep in archives an item is, and the inflation budget its outermost archive shares. */
+interface Nesting {
+  readonly depth: number;
+  readonly budget: { remaining: number };
+  readonly total: number;
+}
+
+/** The path an item is shown at: `archive.zip!/inner/file` for a member. */
+function shown(item: ContentItem): string {
+  return item.member === undefined ? item.path : `${item.path}!/${item.member}`;
 }
 
 /**
@@ -46,6 +69,43 @@ export function decodeText(bytes: Uint8Array): string {
   return decode(bytes, 'utf-8');
 }
 
+function memberSkip(
+  item: ContentItem,
+  reason: 'too-large' | 'corrupt' | 'unreadable',
+  text: string,
+  incomplete: boolean,
+): SourceEvent {
+  return { type: 'skip', incomplete, skipped: { path: shown(item), reason, detail: detail(item, text) } };
+}
+
+/** An archive's members, each through the same policy (archives inside it opened in turn, to MAX_ARCHIVE_DEPTH). */
+async function* archiveEvents(
+  bytes: Uint8Array,
+  kind: ArchiveKind,
+  policy: ContentPolicy,
+  item: ContentItem,
+  nesting: Nesting,
+): AsyncGenerator<SourceEvent> {
+  if (nesting.depth >= MAX_ARCHIVE_DEPTH) {
+    yield memberSkip(
+      item,
+      'too-large',
+      `an archive nested more than ${MAX_ARCHIVE_DEPTH} deep: not opened`,
+      false,
+    );
+    return;
+  }
+  const { archiveMembers } = await import('./archive.ts');
+  const limits = { maxMemberBytes: policy.maxFileSize, budget: nesting.budget };
+  for await (const m of archiveMembers(bytes, kind, item.member ?? item.path, limits, nesting.total)) {
+    const member =
+      m.name === '' ? item.member : item.member === undefined ? m.name : `${item.member}!/${m.name}`;
+    const inner: ContentItem = { ...item, ...(member === undefined ? {} : { member }) };
+    if (m.type === 'skip') yield memberSkip(inner, m.reason, m.detail, m.incomplete);
+    else yield* contentEvents(m.bytes, policy, inner, { ...nesting, depth: nesting.depth + 1 });
+  }
+}
+
 function detail(item: ContentItem, text: string): string {
   return item.label === undefined ? text : `${item.label}: ${text}`;
 }
@@ -57,7 +117,7 @@ export function sizeSkip(size: number, policy: ContentPolicy, item: ContentItem)
     type: 'skip',
     incomplete: false,
     skipped: {
-      path: item.path,
+      path: shown(item),
       reason: 'too-large',
       detail: detail(item, `${size} bytes > --max-file-size ${policy.maxFileSize}`),
     },
@@ -69,7 +129,7 @@ function binarySkip(item: ContentItem): SourceEvent {
     type: 'skip',
     incomplete: false,
     skipped: {
-      path: item.path,
+      path: shown(item),
       reason: 'binary',
       detail: detail(item, 'NUL byte in the first 8000 bytes (--include-binary to scan)'),
     },
@@ -96,10 +156,23 @@ export async function* contentEvents(
   bytes: Uint8Array,
   policy: ContentPolicy,
   item: ContentItem,
+  nesting?: Nesting,
 ): AsyncGenerator<SourceEvent> {
   const tooLarge = sizeSkip(bytes.length, policy, item);
   if (tooLarge !== undefined) {
     yield tooLarge;
+    return;
+  }
+  const kind = archiveKind(bytes.subarray(0, 512));
+  if (kind !== undefined) {
+    const total = archiveBudget(policy);
+    yield* archiveEvents(
+      bytes,
+      kind,
+      policy,
+      item,
+      nesting ?? { depth: 0, budget: { remaining: total }, total },
+    );
     return;
   }
   yield* streamContent(once(bytes), policy, item);
@@ -158,6 +231,7 @@ export async function* streamContent(
       text,
       path: item.path,
       provenance: item.provenance,
+      ...(item.member === undefined ? {} : { member: item.member }),
       ...(line === 1 ? {} : { firstLine: line }),
       ...(reportBefore === undefined ? {} : { reportBefore }),
       ...(item.lines === undefined ? {} : { lines: item.lines }),
@@ -188,7 +262,7 @@ export async function* streamContent(
         type: 'skip',
         incomplete: requested || scanned > 0,
         skipped: {
-          path: item.path,
+          path: shown(item),
           reason: 'too-large',
           detail: detail(item, `more than ${policy.maxFileSize} bytes (--max-file-size)${sofar}`),
         },

@@ -9,6 +9,7 @@ import { resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { SkipReason } from '../model/result.ts';
 import { contentEvents, sizeSkip, streamContent, WINDOW_BYTES, type ContentPolicy } from './content.ts';
+import { archiveKind } from './archive-kind.ts';
 import { isCredentialFile } from './credential-files.ts';
 import type { Source, SourceEvent } from './types.ts';
 
@@ -136,7 +137,13 @@ export function dirSource(o: DirSourceOptions): Source {
       return;
     }
     try {
-      if (size <= (o.policy.windowBytes ?? WINDOW_BYTES)) {
+      // Archives are opened in memory (up to --max-file-size); other large files stream in windows.
+      const head = Buffer.alloc(512);
+      const { bytesRead } = await fh.read(head, 0, 512, 0);
+      if (
+        size <= (o.policy.windowBytes ?? WINDOW_BYTES) ||
+        archiveKind(head.subarray(0, bytesRead)) !== undefined
+      ) {
         yield* contentEvents(await readFile(fh), o.policy, item);
       } else {
         // Large files stream in windows: memory stays bounded whatever their size.
