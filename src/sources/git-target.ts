@@ -15,6 +15,8 @@ export interface GitTarget {
     readonly policy: ContentPolicy;
     readonly watch?: readonly string[];
     readonly configFrom?: string | undefined;
+    /** Scan checked-out submodules' histories too (else they are only named in a note). */
+    readonly recurseSubmodules?: boolean;
   }): Promise<Source>;
   /** Configuration, ignore and baseline files as they are in `ref` (--config-from). */
   configFiles(ref: string): Promise<ConfigFiles>;
@@ -33,7 +35,8 @@ export async function openGitTarget(o: {
   return {
     root: repo.root,
     // Each source loads only when used: the pre-commit path (staged) never loads the history pipeline.
-    history: async (h) => (await import('./git-history.ts')).gitHistorySource({ repo, ...h }),
+    history: async ({ recurseSubmodules, ...h }) =>
+      (await import('./git-superproject.ts')).superprojectSource(repo, h, recurseSubmodules === true),
     staged: async (policy) => (await import('./git-staged.ts')).gitStagedSource({ repo, policy }),
     configFiles: async (ref) =>
       (await import('../git/config-files.ts')).gitConfigFiles(repo.ctx, repo.root, ref),

@@ -61,6 +61,12 @@ export default class ScanGit extends ScanCommand {
       default: false,
       exclusive: ['staged'],
     }),
+    'recurse-submodules': Flags.boolean({
+      summary:
+        'Also scan the whole history of each checked-out submodule (they are otherwise named in a note).',
+      default: false,
+      exclusive: ['staged'],
+    }),
     'config-from': Flags.string({
       summary:
         'Read .keyspill.yaml, .keyspillignore and the baseline from this revision (e.g. the base branch in CI), not the scanned tree.',
@@ -107,7 +113,15 @@ export default class ScanGit extends ScanCommand {
     return this.scanWith(
       jobFlags,
       target.root,
-      (policy) => target.history({ revisions, allObjects: flags['all-objects'], policy, watch, configFrom }),
+      (policy) =>
+        target.history({
+          revisions,
+          allObjects: flags['all-objects'],
+          policy,
+          watch,
+          configFrom,
+          recurseSubmodules: flags['recurse-submodules'],
+        }),
       { configFiles },
     );
   }
