@@ -36,8 +36,8 @@ export function ruleSpeed(rule: CompiledRule): number {
   const text = sampleText(rule);
   const t = performance.now();
   const hits = rule.matcher.hits(text, Infinity, () => 0);
-  let n = 0;
-  for (const _ of hits) if (++n > 100_000) break;
+  const it = hits[Symbol.iterator]();
+  for (let n = 0; n <= 100_000 && it.next().done !== true; n++);
   const ms = Math.max(performance.now() - t, 0.01);
   return text.length / 1e6 / (ms / 1000);
 }
