@@ -42,8 +42,11 @@ export interface GitProvenance {
   readonly introduced: GitCommitRef | undefined;
   /** Every (commit, path) that introduced a version of this file holding the secret, oldest first (bounded). */
   readonly seenIn: readonly GitCommitRef[];
-  /** The secret is still in this file at the default branch's HEAD (origin/HEAD, or HEAD). */
-  readonly atHead: boolean;
+  /**
+   * The secret is still in this file at the default branch's HEAD (origin/HEAD, or HEAD); undefined when the scan
+   * was interrupted before attribution could tell.
+   */
+  readonly atHead: boolean | undefined;
   /** Refs from which the introducing commit is reachable, when looked up and few (a long-lived secret gets none). */
   readonly refs?: readonly string[];
 }

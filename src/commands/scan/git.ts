@@ -129,7 +129,7 @@ export default class ScanGit extends ScanCommand {
           cache: flags.cache
             ? {
                 dir: (await import('../../state/blob-cache.ts')).resolveCacheDir(flags['cache-dir']),
-                key: context.rulesetKey,
+                key: context.rulesetKey(),
               }
             : undefined,
           revisions,
