@@ -2,6 +2,7 @@
 import type { Finding, Location } from '../model/match.ts';
 import type { ScanResult } from '../model/result.ts';
 import { csvColumns } from '../provenance/registry.ts';
+import { CSV_PROVENANCE_COLUMNS } from '../provenance/view.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
 
@@ -15,7 +16,7 @@ export const CSV_COLUMNS = [
   'column',
   'redacted',
   'provenance',
-  'commit',
+  ...CSV_PROVENANCE_COLUMNS,
 ] as const;
 
 /** Cells starting with these are read as formulas by spreadsheets (OWASP: = + - @, tab, carriage return). */
@@ -39,8 +40,9 @@ function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[]
     l.column,
     f.redacted,
     l.provenance.kind,
-    csvColumns(l.provenance).commit,
   ];
+  const columns = csvColumns(l.provenance);
+  for (const c of CSV_PROVENANCE_COLUMNS) cells.push(columns[c] ?? '');
   if (showSecrets) cells.push(f.secret);
   return cells;
 }

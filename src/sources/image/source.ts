@@ -1,0 +1,285 @@
+// Image source (`scan image`): opens each reference, scans each unique layer and config once, then works out visibility.
+import { ConfigError, KeyspillError } from '../../errors.ts';
+import type { Match } from '../../model/match.ts';
+import type { ImageLayerRef, ImageProvenance } from '../../model/provenance.ts';
+import { contentEvent, type ContentPolicy } from '../content.ts';
+import type { Resolved, Source, SourceEvent } from '../types.ts';
+import { configFields, layerHistory, type LayerHistory } from './config-fields.ts';
+import { parseCreds } from './credentials.ts';
+import type { ImageHandle, OpenedRef, PlatformChoice } from './image.ts';
+import { scanLayer } from './layer-scan.ts';
+import { parsePlatform } from './manifest.ts';
+import { openRef, type OpenContext } from './open.ts';
+import { parseImageRef, type ImageRef } from './reference.ts';
+import type { RegistryClient } from './registry.ts';
+import { emptyLayerPaths, hiddenBy, type LayerPaths } from './whiteout.ts';
+
+export const DEFAULT_PLATFORM = 'linux/amd64';
+export const DEFAULT_MAX_LAYER_SIZE = 10 * 1000 * 1000 * 1000;
+
+export interface ImageSourceOptions {
+  /** References in transport syntax, as the user wrote them. */
+  readonly refs: readonly string[];
+  /** --platform os/arch[/variant] (default linux/amd64). */
+  readonly platform: string | undefined;
+  readonly allPlatforms: boolean;
+  /** --creds USER:PASS */
+  readonly creds: string | undefined;
+  /** --insecure-registry HOST[:PORT]: plain HTTP to these. */
+  readonly insecureRegistries: readonly string[];
+  /** Bound on the uncompressed bytes of one layer. */
+  readonly maxLayerSize: number;
+  readonly policy: ContentPolicy;
+  readonly cwd: string;
+  /** DOCKER_CONFIG is read from here. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly homedir: string;
+  readonly userAgent: string;
+  readonly registryTuning?: OpenContext['registryTuning'];
+}
+
+interface ScannedImage {
+  readonly handle: ImageHandle;
+  /** Each layer's key (diff_id, else blob digest): what "the same layer" means across images. */
+  readonly keys: readonly string[];
+  readonly history: readonly (LayerHistory | undefined)[];
+}
+
+interface LayerState {
+  readonly paths: LayerPaths;
+  refused: boolean;
+}
+
+const short = (digest: string): string => digest.replace(/^(sha\d+:[0-9a-f]{12})[0-9a-f]*$/, '$1');
+
+function layerRef(img: ScannedImage, i: number): ImageLayerRef {
+  const l = img.handle.layers[i]!;
+  const h = img.history[i];
+  return { index: i + 1, digest: l.digest, diffId: l.diffId, createdBy: h?.createdBy, created: h?.created };
+}
+
+function base(img: ImageHandle): Omit<ImageProvenance, 'target'> {
+  return {
+    kind: 'image',
+    image: img.image,
+    manifestDigest: img.manifestDigest,
+    platform: img.platform,
+    configDigest: img.configDigest,
+  };
+}
+
+/** The provenance of a file of layer `i` of `img`, visible or hidden by a later layer. */
+function layerProvenance(
+  img: ScannedImage,
+  i: number,
+  path: string,
+  layers: ReadonlyMap<string, LayerState>,
+): ImageProvenance {
+  const paths = img.keys.map((k) => layers.get(k)?.paths ?? emptyLayerPaths());
+  const hidden = hiddenBy(paths, i, path);
+  return {
+    ...base(img.handle),
+    target: {
+      type: 'layer',
+      path,
+      layer: layerRef(img, i),
+      layers: img.handle.layers.length,
+      visibility: hidden === undefined ? 'visible' : hidden.how,
+      hiddenBy: hidden === undefined ? undefined : layerRef(img, hidden.layer),
+    },
+  };
+}
+
+function parsePlatformFlag(value: string | undefined, all: boolean): PlatformChoice {
+  try {
+    return { platform: parsePlatform(value ?? DEFAULT_PLATFORM), explicit: value !== undefined, all };
+  } catch (e) {
+    throw new ConfigError(`--platform: ${(e as Error).message}`, undefined, { cause: e });
+  }
+}
+
+export function imageSource(o: ImageSourceOptions): Source {
+  if (o.refs.length === 0)
+    throw new ConfigError('no image to scan', 'name one, e.g.: keyspill scan image docker-archive:app.tar');
+  const refs: ImageRef[] = o.refs.map(parseImageRef);
+  const choice = parsePlatformFlag(o.platform, o.allPlatforms);
+  const explicit = o.creds === undefined ? undefined : parseCreds(o.creds);
+  const images: ScannedImage[] = [];
+  const layers = new Map<string, LayerState>();
+  const configs = new Set<string>();
+  let shared = 0;
+
+  async function* scanImage(img: ImageHandle, signal: AbortSignal): AsyncGenerator<SourceEvent> {
+    const scanned: ScannedImage = {
+      handle: img,
+      keys: img.layers.map((l) => l.diffId ?? l.digest),
+      history: layerHistory(img.config, img.layers.length),
+    };
+    images.push(scanned);
+    if (img.config !== undefined && !configs.has(img.configDigest)) {
+      configs.add(img.configDigest);
+      for (const f of configFields(img.config)) {
+        yield contentEvent(Buffer.from(f.text, 'utf8'), o.policy, {
+          path: f.field,
+          provenance: { ...base(img), target: { type: 'config', field: f.field, created: f.created } },
+          label: `${img.image} config`,
+        });
+      }
+    }
+    const total = img.layers.length;
+    for (const [i, blob] of img.layers.entries()) {
+      if (signal.aborted) return;
+      const key = scanned.keys[i]!;
+      if (layers.has(key)) {
+        shared++;
+        continue;
+      }
+      const state: LayerState = { paths: emptyLayerPaths(), refused: false };
+      layers.set(key, state);
+      const label = `${img.image} layer ${i + 1}/${total} ${short(blob.digest)}`;
+      const gen = scanLayer({
+        open: () => blob.open(),
+        digest: blob.verifyDigest ? blob.digest : undefined,
+        diffId: blob.diffId,
+        maxLayerSize: o.maxLayerSize,
+        policy: o.policy,
+        // Visibility needs the later layers: `resolve` works it out once every layer is read.
+        provenance: (path) => ({
+          ...base(img),
+          target: {
+            type: 'layer',
+            path,
+            layer: layerRef(scanned, i),
+            layers: total,
+            visibility: 'visible',
+            hiddenBy: undefined,
+          },
+        }),
+        label,
+        paths: state.paths,
+        signal,
+      });
+      let step = await gen.next();
+      while (step.done !== true) {
+        yield step.value;
+        step = await gen.next();
+      }
+      const problem = step.value.problem;
+      if (problem !== undefined) {
+        state.refused = problem.refused;
+        yield {
+          type: 'skip',
+          incomplete: true,
+          skipped: {
+            path: label,
+            reason: problem.reason,
+            detail: problem.refused
+              ? `${problem.detail}; nothing found in it is reported`
+              : `${problem.detail}; scanned up to there`,
+          },
+        };
+      }
+    }
+  }
+
+  return {
+    name: 'image',
+    targets: o.refs,
+    async *events(signal) {
+      const ctx: OpenContext = {
+        choice,
+        insecure: new Set(o.insecureRegistries.map((h) => h.toLowerCase())),
+        credentials: { explicit, env: o.env, homedir: o.homedir, signal },
+        signal,
+        userAgent: o.userAgent,
+        cwd: o.cwd,
+        clients: new Map<string, RegistryClient>(),
+        ...(o.registryTuning === undefined ? {} : { registryTuning: o.registryTuning }),
+      };
+      const failures: KeyspillError[] = [];
+      for (const [i, ref] of refs.entries()) {
+        if (signal.aborted) return;
+        let opened: OpenedRef;
+        try {
+          opened = await openRef(ref, ctx);
+        } catch (e) {
+          // One reference that cannot be opened fails the run with its own error; among several, the rest go on.
+          if (refs.length === 1 || !(e instanceof KeyspillError)) throw e;
+          failures.push(e);
+          if (failures.length === refs.length) throw failures[0]!;
+          yield {
+            type: 'note',
+            note: `${o.refs[i]!}: not scanned: ${e.message}${e.hint === undefined ? '' : ` (${e.hint})`}`,
+            incomplete: true,
+          };
+          continue;
+        }
+        let told = 0;
+        try {
+          for (const img of opened.images) {
+            for (; told < opened.notes.length; told++) yield { type: 'note', ...opened.notes[told]! };
+            yield* scanImage(img, signal);
+          }
+        } finally {
+          await opened.close();
+        }
+        for (; told < opened.notes.length; told++) yield { type: 'note', ...opened.notes[told]! };
+      }
+      if (shared > 0)
+        yield {
+          type: 'note',
+          note: `${shared} ${shared === 1 ? 'layer appears' : 'layers appear'} in more than one image (or twice in one) and ${shared === 1 ? 'was' : 'were'} scanned once; findings list every image`,
+          incomplete: false,
+        };
+    },
+
+    async resolve(matches: Match[]): Promise<Resolved> {
+      const byLayer = new Map<string, { img: ScannedImage; index: number }[]>();
+      for (const img of images)
+        img.keys.forEach((k, index) => {
+          const list = byLayer.get(k);
+          if (list === undefined) byLayer.set(k, [{ img, index }]);
+          else list.push({ img, index });
+        });
+      const out: Match[] = [];
+      let refused = 0;
+      for (const m of matches) {
+        const p = m.location.provenance;
+        if (p.kind !== 'image') {
+          out.push(m);
+          continue;
+        }
+        const t = p.target;
+        if (t.type === 'config') {
+          const same = images.filter((img) => img.handle.configDigest === p.configDigest);
+          if (same.length === 0) out.push(m);
+          for (const img of same)
+            out.push({ ...m, location: { ...m.location, provenance: { ...base(img.handle), target: t } } });
+          continue;
+        }
+        const key = t.layer.diffId ?? t.layer.digest;
+        if (layers.get(key)?.refused === true) {
+          refused++;
+          continue;
+        }
+        const places = byLayer.get(key) ?? [];
+        if (places.length === 0) out.push(m);
+        for (const { img, index } of places)
+          out.push({
+            ...m,
+            location: { ...m.location, provenance: layerProvenance(img, index, t.path, layers) },
+          });
+      }
+      const notes =
+        refused > 0
+          ? [
+              {
+                note: `${refused} ${refused === 1 ? 'match' : 'matches'} in refused layers (digest mismatch) not reported`,
+                incomplete: true,
+              },
+            ]
+          : [];
+      return { matches: out, notes };
+    },
+  };
+}
