@@ -81,6 +81,8 @@ export function parseRegistryName(name: string, original = name): RegistryRef {
     registry = first;
     parts.shift();
   }
+  if (!/^(?:[a-zA-Z0-9.-]+|\[[0-9a-fA-F:]+\])(?::\d+)?$/.test(registry))
+    throw bad(original, `"${registry}" is not a registry host[:port]`);
   if (registry === 'index.docker.io' || registry === DOCKER_HUB_API) registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');
   for (const c of parts) {
@@ -115,12 +117,8 @@ function sourceIndex(ref: string, s: string): number {
 export function parseImageRef(ref: string): ImageRef {
   const t = TRANSPORTS.find((p) => ref.startsWith(p));
   if (t === undefined) {
-    const m = /^([a-z][a-z0-9-]*):(?!\d)/.exec(ref);
-    if (m !== null && !ref.includes('/') && !ref.includes('.')) {
-      // `foo:bar` is a Docker Hub name with a tag; `dir:x`, `containers-storage:x` name transports we lack.
-      if (['dir', 'containers-storage', 'ostree', 'sif', 'tarball'].includes(m[1]!))
-        throw bad(ref, `the ${m[1]!}: transport is not supported`);
-    }
+    const other = /^(dir|containers-storage|ostree|sif|tarball):/.exec(ref);
+    if (other !== null) throw bad(ref, `the ${other[1]!}: transport is not supported`);
     return parseRegistryName(ref);
   }
   const rest = ref.slice(t.length);

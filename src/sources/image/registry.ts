@@ -118,6 +118,8 @@ function networkReason(e: unknown): string {
   let cur: unknown = e;
   for (let i = 0; i < 4 && cur instanceof Error; i++) {
     const code = (cur as NodeJS.ErrnoException).code;
+    // OpenSSL's own text (`…:error:0A00010B:SSL routines:…`) adds nothing the code does not say.
+    if (code?.startsWith('ERR_SSL_') === true) return code;
     if (code !== undefined && code !== 'UND_ERR_SOCKET')
       return `${code}${cur.message.includes(code) ? '' : `: ${cur.message}`}`;
     if (cur.cause === undefined) return cur.message;
@@ -317,9 +319,12 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
       };
     };
     let res = await retrying(() => send(url, headers(), repository), repository, what);
+    let body: RegistryErrorBody | undefined;
     for (let round = 0; res.status === 401 && round < 2; round++) {
       const challenge = parseChallenge(res.headers.get('www-authenticate') ?? '');
-      const body = await errorBody(res);
+      body = await errorBody(res);
+      // A second challenge is answered only for an expired token; any other refusal is final.
+      if (round > 0 && challenge?.params['error'] !== 'invalid_token') break;
       const auth = challenge === undefined ? undefined : await authenticate(challenge, repository, scope);
       if (auth === undefined) {
         const { credentials, from } = await creds();
@@ -335,10 +340,11 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
       }
       if (auths.get(scope)?.header === auth.header) break;
       auths.set(scope, auth);
+      body = undefined;
       res = await retrying(() => send(url, headers(), repository), repository, what);
     }
     if (res.ok) return res;
-    const body = await errorBody(res);
+    body ??= await errorBody(res);
     const detail =
       body === undefined
         ? `${res.status}`
