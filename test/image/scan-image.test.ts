@@ -1,6 +1,5 @@
 // `keyspill scan image` end to end on real images (umoci, skopeo): layers, whiteouts, config, archives, platforms.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -19,15 +18,7 @@ import { ensureImageTools } from '../helpers/image-tools.ts';
 import { runCli, type CliResult } from '../helpers/cli.ts';
 import { assertValidReport } from '../helpers/schema.ts';
 import { tempDir } from '../helpers/tmp.ts';
-
-/** A GitHub-token-shaped secret, distinct per label (so each case is traced to its own finding). */
-export function token(label: string): string {
-  return `ghp_${createHash('sha256')
-    .update(label)
-    .digest('base64')
-    .replace(/[^A-Za-z0-9]/g, '')
-    .slice(0, 36)}`;
-}
+import { token } from './tokens.ts';
 
 const T = {
   deleted: token('deleted'),

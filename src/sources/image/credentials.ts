@@ -131,7 +131,23 @@ async function fromHelper(
  * The credentials for one registry: --creds first; else Docker's config file: a credHelpers entry for the registry,
  * then its auths entry, then the credsStore helper. Nothing found is not an error (anonymous pulls are tried).
  */
-export async function lookupCredentials(registry: string, o: CredentialOptions): Promise<CredentialLookup> {
+export async function lookupCredentials(
+  registry: string,
+  options: CredentialOptions,
+): Promise<CredentialLookup> {
+  const problems: string[] = [];
+  const o: CredentialOptions = {
+    ...options,
+    warn: (note) => {
+      problems.push(note);
+      options.warn(note);
+    },
+  };
+  const found = await lookup(registry, o);
+  return problems.length === 0 ? found : { ...found, problems };
+}
+
+async function lookup(registry: string, o: CredentialOptions): Promise<CredentialLookup> {
   if (o.explicit !== undefined) return { credentials: o.explicit, from: '--creds' };
   const configPath = dockerConfigPath(o.env, o.homedir);
   let text: string;

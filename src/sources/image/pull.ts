@@ -12,7 +12,8 @@ import {
 } from './image.ts';
 import { parseManifest, type ManifestDoc } from './manifest.ts';
 import { formatImageRef, type RegistryRef } from './reference.ts';
-import type { RegistryClient } from './registry.ts';
+import { MissingBlobError } from './layer-scan.ts';
+import { RegistryNotFoundError, type RegistryClient } from './registry.ts';
 
 function parsed(
   client: RegistryClient,
@@ -51,7 +52,14 @@ export async function openRegistryImage(
       checkDigest(bytes, d.digest, what, image);
       return bytes;
     },
-    layer: (d) => () => client.openBlob(repo, d.digest),
+    layer: (d) => async () => {
+      try {
+        return await client.openBlob(repo, d.digest);
+      } catch (e) {
+        if (e instanceof RegistryNotFoundError) throw new MissingBlobError(e.message, { cause: e });
+        throw e;
+      }
+    },
   };
   const root = await client.manifest(repo, ref.digest ?? ref.tag ?? 'latest');
   const doc = parsed(client, repo, root.bytes, root.mediaType, `${image}: manifest`);

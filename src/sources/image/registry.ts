@@ -15,6 +15,16 @@ export interface CredentialLookup {
   readonly credentials: Credentials | undefined;
   /** Where they came from (`--creds`, `~/.docker/config.json`, `docker-credential-pass`), for messages. */
   readonly from: string | undefined;
+  /** Why none were found where some were configured (a failing credential helper), for the 401 message. */
+  readonly problems?: readonly string[];
+}
+
+/** The registry has no such manifest or blob (404); reported as the RemoteError it is. */
+export class RegistryNotFoundError extends RemoteError {
+  constructor(...args: ConstructorParameters<typeof RemoteError>) {
+    super(...args);
+    this.name = 'RemoteError';
+  }
 }
 
 export interface RegistryClientOptions {
@@ -327,11 +337,12 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
       if (round > 0 && challenge?.params['error'] !== 'invalid_token') break;
       const auth = challenge === undefined ? undefined : await authenticate(challenge, repository, scope);
       if (auth === undefined) {
-        const { credentials, from } = await creds();
+        const { credentials, from, problems } = await creds();
+        const why = problems === undefined || problems.length === 0 ? '' : ` (${problems.join('; ')})`;
         throw new RemoteError(
           remote(repository),
           credentials === undefined
-            ? `registry ${o.registry} refused anonymous access to ${repository}: it needs credentials (401${body === undefined ? '' : ` ${body.code}`})`
+            ? `registry ${o.registry} refused anonymous access to ${repository}: it needs credentials (401${body === undefined ? '' : ` ${body.code}`})${why}`
             : `registry ${o.registry} refused the credentials of ${credentials.username} (from ${from ?? 'somewhere'}) for ${repository} (401)`,
           credentials === undefined
             ? `pass --creds USER:PASS, or docker login ${o.registry}`
@@ -349,12 +360,13 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
       body === undefined
         ? `${res.status}`
         : `${res.status} ${body.code}${body.message ? `: ${body.message}` : ''}`;
-    const { credentials, from } = lookup ?? { credentials: undefined, from: undefined };
+    const { credentials, from, problems } = lookup ?? { credentials: undefined, from: undefined };
+    const why = problems === undefined || problems.length === 0 ? '' : ` (${problems.join('; ')})`;
     if (res.status === 401)
       throw new RemoteError(
         remote(repository),
         credentials === undefined
-          ? `registry ${o.registry} refused anonymous access to ${repository} (${detail})`
+          ? `registry ${o.registry} refused anonymous access to ${repository} (${detail})${why}`
           : `registry ${o.registry} refused the credentials of ${credentials.username} (from ${from ?? 'somewhere'}) for ${repository} (${detail})`,
         credentials === undefined
           ? `pass --creds USER:PASS, or docker login ${o.registry}`
@@ -367,7 +379,7 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
         'ask for pull permission on the repository, or use other credentials (--creds)',
       );
     if (res.status === 404)
-      throw new RemoteError(
+      throw new RegistryNotFoundError(
         remote(repository),
         `registry ${o.registry} has no ${what} (${detail})`,
         what.startsWith('manifest')
