@@ -76,11 +76,14 @@ export async function openLayout(
   });
   if (indexBytes === undefined) {
     const dockerSave = await tree.has('manifest.json');
+    const cut = tree.truncated;
     throw new ScanError(
-      `${base}: ${tree.where} is not an OCI image layout (no index.json)`,
-      dockerSave
-        ? `it holds a manifest.json: it is a docker save archive, scan it as docker-archive:${ref.path}`
-        : 'point oci: at a folder made by skopeo copy … oci:DIR or buildah push … oci:DIR, and oci-archive: at a tar of one',
+      `${base}: ${tree.where} is not an OCI image layout (no index.json)${cut === undefined ? '' : ` (the archive is truncated: it ends inside ${cut.name} at byte ${cut.offset})`}`,
+      cut !== undefined
+        ? 'copy the image again: the file was cut short'
+        : dockerSave
+          ? `it holds a manifest.json: it is a docker save archive, scan it as docker-archive:${ref.path}`
+          : 'point oci: at a folder made by skopeo copy … oci:DIR or buildah push … oci:DIR, and oci-archive: at a tar of one',
     );
   }
   let index;

@@ -101,6 +101,16 @@ async function layoutFolder(path: string, shown: string): Promise<FileTree> {
   return folderTree(path);
 }
 
+/** A cut archive that still holds what its images need: said, not failed (a missing layer fails on its own). */
+function noteTruncated(tree: FileTree, shown: string, notes: OpenNote[]): void {
+  const t = tree.truncated;
+  if (t !== undefined)
+    notes.push({
+      note: `${shown}: the archive is truncated (it ends inside ${t.name} at byte ${t.offset}); what the images need comes before the cut`,
+      incomplete: false,
+    });
+}
+
 function client(ctx: OpenContext, registry: string, notes: OpenNote[]): RegistryClient {
   let c = ctx.clients.get(registry);
   if (c === undefined) {
@@ -138,7 +148,9 @@ export async function openRef(ref: ImageRef, ctx: OpenContext): Promise<OpenedRe
     case 'oci-archive': {
       const tree = await openArchive('oci-archive', resolve(ctx.cwd, ref.path), ref.path);
       try {
-        return done(await openLayout(tree, ref, ctx.choice, notes), () => tree.close());
+        const images = await openLayout(tree, ref, ctx.choice, notes);
+        noteTruncated(tree, `oci-archive:${ref.path}`, notes);
+        return done(images, () => tree.close());
       } catch (e) {
         await tree.close();
         throw e;
@@ -147,7 +159,9 @@ export async function openRef(ref: ImageRef, ctx: OpenContext): Promise<OpenedRe
     case 'docker-archive': {
       const tree = await openArchive('docker-archive', resolve(ctx.cwd, ref.path), ref.path);
       try {
-        return done(await openDockerArchive(tree, ref, ctx.choice, notes), () => tree.close());
+        const images = await openDockerArchive(tree, ref, ctx.choice, notes);
+        noteTruncated(tree, `docker-archive:${ref.path}`, notes);
+        return done(images, () => tree.close());
       } catch (e) {
         await tree.close();
         throw e;

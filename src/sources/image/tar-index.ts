@@ -99,6 +99,7 @@ export async function indexTar(fh: FileHandle, fileSize: number): Promise<TarInd
   let longLink: string | undefined;
   let pax: Map<string, string> | undefined;
   let globalPax = new Map<string, string>();
+  let last = '';
   while (pos + BLOCK <= fileSize) {
     const { bytesRead } = await fh.read(header, 0, BLOCK, pos);
     if (bytesRead < BLOCK) break;
@@ -149,10 +150,13 @@ export async function indexTar(fh: FileHandle, fileSize: number): Promise<TarInd
     };
     if (dataAt + realSize > fileSize) return { members, truncated: { name: member.name, offset: pos } };
     members.set(member.name, member);
+    last = member.name;
     pos = dataAt + Math.ceil(realSize / BLOCK) * BLOCK;
   }
   if (pos === 0) throw new NotATarError('not a tar archive (shorter than one tar header)');
-  // Ending inside a header is a cut archive; ending right after a whole member (no end-of-archive blocks) is tolerated.
-  if (pos < fileSize) return { members, truncated: { name: '(tar header)', offset: pos } };
+  // Ending inside a header or inside a member's padding is a cut archive; ending right after a whole member (no
+  // end-of-archive blocks) is tolerated.
+  if (pos < fileSize) return { members, truncated: { name: '(a tar header)', offset: pos } };
+  if (pos > fileSize) return { members, truncated: { name: `the padding after ${last}`, offset: fileSize } };
   return { members, truncated: undefined };
 }
