@@ -1,6 +1,16 @@
 // `keyspill scan image` end to end on real images (umoci, skopeo): layers, whiteouts, config, archives, platforms.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import {
@@ -307,6 +317,61 @@ describe('scan image on local transports', () => {
     assert.equal(l!.p.image, `docker-archive:${dockerArchive}:docker.io/example/leaky:1`);
     // A docker save archive has no manifest: its image ID (the config digest) names it.
     assert.equal(l!.p.manifestDigest, leaky.configDigest);
+  });
+
+  it('reads both docker save layouts: Docker ≥ 25 (OCI blobs, here gzip layers) and the legacy <id>/layer.tar one', async () => {
+    const base = shape(report(run(['scan', 'image', `oci:${layout}:leaky`, '-f', 'json', '--show-secrets'])));
+    // Docker ≥ 25: an OCI layout plus manifest.json naming blobs/sha256/… (here the layers stay gzip).
+    const modern = join(work, 'modern');
+    cpSync(layout, modern, { recursive: true });
+    const blob = (d: string): string => `blobs/sha256/${d.slice('sha256:'.length)}`;
+    writeFileSync(
+      join(modern, 'manifest.json'),
+      JSON.stringify([
+        {
+          Config: blob(leaky.configDigest),
+          RepoTags: ['example/leaky:2'],
+          Layers: leaky.layers.map((l) => blob(l.digest)),
+        },
+      ]),
+    );
+    const modernTar = join(work, 'modern.tar');
+    assert.equal(spawnSync('tar', ['-cf', modernTar, '-C', modern, '.']).status, 0);
+    // Legacy (Docker < 25): each layer a real file at <id>/layer.tar (skopeo writes those as symlinks: undo that).
+    const legacyDir = join(work, 'legacy');
+    mkdirSync(legacyDir);
+    const skopeoTar = await toDockerArchive(leaky, join(work, 'legacy-src.tar'), 'example/leaky:3');
+    assert.equal(spawnSync('tar', ['-xf', skopeoTar, '-C', legacyDir]).status, 0);
+    const manifest = JSON.parse(readFileSync(join(legacyDir, 'manifest.json'), 'utf8')) as {
+      Layers: string[];
+    }[];
+    const byTarget = new Map<string, string>();
+    for (const e of readdirSync(legacyDir, { withFileTypes: true })) {
+      if (!e.isDirectory()) continue;
+      const link = join(legacyDir, e.name, 'layer.tar');
+      const target = readlinkSync(link).replace(/^\.\.\//, '');
+      rmSync(link);
+      renameSync(join(legacyDir, target), link);
+      byTarget.set(target, `${e.name}/layer.tar`);
+    }
+    manifest[0]!.Layers = manifest[0]!.Layers.map((l) => byTarget.get(l)!);
+    writeFileSync(join(legacyDir, 'manifest.json'), JSON.stringify(manifest));
+    const legacyTar = join(work, 'legacy.tar');
+    assert.equal(spawnSync('tar', ['-cf', legacyTar, '-C', legacyDir, '.']).status, 0);
+    for (const [tar, name] of [
+      [modernTar, 'example/leaky:2'],
+      [legacyTar, 'docker.io/example/leaky:3'],
+    ] as const) {
+      const r = run(['scan', 'image', `docker-archive:${tar}`, '-f', 'json', '--show-secrets']);
+      assert.equal(r.code, 1, r.stderr);
+      const rep = report(r);
+      assert.deepEqual(shape(rep), base, tar);
+      assert.equal(rep.summary.incomplete, false);
+      const [l] = where(rep, T.deleted);
+      assert.equal(l!.p.image, `docker-archive:${tar}:${name}`);
+      // Docker ≥ 25 archives carry index.json, so the manifest digest is known; legacy ones only the image ID.
+      assert.equal(l!.p.manifestDigest, tar === modernTar ? leaky.manifestDigest : leaky.configDigest);
+    }
   });
 
   it('a multi-platform index: linux/amd64 by default, --platform picks another, --all-platforms scans each', async () => {
