@@ -50,6 +50,13 @@ const BLOCK = 512;
 /** content.ts decides "binary" from the first 8000 bytes: a file is buffered whole only once that says text. */
 const SNIFF = 8000;
 const DECOMPRESS_CHUNK = 256 * 1024;
+/**
+ * Bytes each stage may hold ahead of the next: zlib inflates on libuv's thread pool, so with room to run ahead it
+ * works in parallel with the tar parsing and matching on the main thread (with Node's 16 KiB default they take turns).
+ */
+const RUN_AHEAD = 4 * 1024 * 1024;
+/** zlib streams are Transforms and take `highWaterMark` (Node passes the options on), though the types omit it. */
+const ZLIB_OPTIONS = { chunkSize: DECOMPRESS_CHUNK, highWaterMark: RUN_AHEAD };
 
 export class LayerTooLargeError extends Error {}
 
@@ -72,7 +79,7 @@ class Meter extends Transform {
   private readonly limit: number;
   private readonly tooMuch: () => Error;
   constructor(hashes: Hash[], limit: number, tooMuch: () => Error) {
-    super();
+    super({ highWaterMark: RUN_AHEAD });
     this.hashes = hashes;
     this.limit = limit;
     this.tooMuch = tooMuch;
@@ -200,8 +207,9 @@ export async function* scanLayer(o: LayerScanOptions): AsyncGenerator<SourceEven
     };
   }
   const storedHash = hashFor(o.digest);
-  const sameHash = compression === 'none' && o.digest !== undefined && o.digest === o.diffId;
-  const tarHash = sameHash ? undefined : hashFor(o.diffId);
+  // A checked blob digest already pins every byte; the diff_id is hashed only when the store names no digest
+  // (`docker save` layers), so the common case hashes once, not twice.
+  const tarHash = storedHash === undefined ? hashFor(o.diffId) : undefined;
   const stored = new Meter(
     storedHash === undefined ? [] : [storedHash],
     Number.MAX_SAFE_INTEGER,
@@ -217,7 +225,7 @@ export async function* scanLayer(o: LayerScanOptions): AsyncGenerator<SourceEven
   let failure: unknown;
 
   let decompress: Transform | undefined;
-  if (compression === 'gzip') decompress = zlib.createGunzip({ chunkSize: DECOMPRESS_CHUNK });
+  if (compression === 'gzip') decompress = zlib.createGunzip(ZLIB_OPTIONS);
   else if (compression === 'zstd') {
     if (typeof zlib.createZstdDecompress !== 'function') {
       rest.destroy();
@@ -232,7 +240,7 @@ export async function* scanLayer(o: LayerScanOptions): AsyncGenerator<SourceEven
         },
       };
     }
-    decompress = zlib.createZstdDecompress({ chunkSize: DECOMPRESS_CHUNK });
+    decompress = zlib.createZstdDecompress(ZLIB_OPTIONS);
   }
 
   const feed = async (source: AsyncIterable<Buffer>): Promise<void> => {
