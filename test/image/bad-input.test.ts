@@ -341,6 +341,13 @@ describe('scan image on bad input', () => {
       assert.match(r.stderr, fix, ref);
       assert.ok(!/unexpected error|at .*\.js:\d+/.test(r.stderr), r.stderr);
     }
+    const piped = runCli(['scan', 'image', 'docker-archive:/dev/stdin'], {
+      cwd: work,
+      input: readFileSync(plainTar),
+    });
+    assert.equal(piped.code, 3);
+    assert.match(piped.stderr, /docker-archive:\/dev\/stdin is not a regular file \(a pipe or a device\)/);
+    assert.match(piped.stderr, /fix: write it to a file first/);
     const usage = run(['dir:/tmp/x']);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /the dir: transport is not supported/);

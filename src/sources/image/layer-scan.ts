@@ -207,8 +207,8 @@ export async function* scanLayer(o: LayerScanOptions): AsyncGenerator<SourceEven
     };
   }
   const storedHash = hashFor(o.digest);
-  // A checked blob digest already pins every byte; the diff_id is hashed only when the store names no digest
-  // (`docker save` layers), so the common case hashes once, not twice.
+  // A checked blob digest already pins every byte (and the source keys layers by it); the diff_id is hashed only when
+  // the store names no digest (`docker save` layers), so the common case hashes once, not twice.
   const tarHash = storedHash === undefined ? hashFor(o.diffId) : undefined;
   const stored = new Meter(
     storedHash === undefined ? [] : [storedHash],

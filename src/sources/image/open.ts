@@ -53,6 +53,11 @@ async function openArchive(
           `${transport}:${shown} is a folder, not an archive`,
           transport === 'oci-archive' ? `scan the layout folder as oci:${shown}` : ARCHIVE_HINT[transport],
         );
+      if (!st.isFile())
+        throw new ScanError(
+          `${transport}:${shown} is not a regular file (a pipe or a device): keyspill seeks to each layer in the archive`,
+          `write it to a file first, e.g. docker save -o image.tar IMAGE, then scan ${transport}:image.tar`,
+        );
       const b = Buffer.alloc(8);
       const { bytesRead } = await fh.read(b, 0, 8, 0);
       head = b.subarray(0, bytesRead);

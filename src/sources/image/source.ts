@@ -6,7 +6,7 @@ import { contentEvent, type ContentPolicy } from '../content.ts';
 import type { Resolved, Source, SourceEvent } from '../types.ts';
 import { configFields, layerHistory, type LayerHistory } from './config-fields.ts';
 import { parseCreds } from './credentials.ts';
-import type { ImageHandle, OpenedRef, PlatformChoice } from './image.ts';
+import type { ImageHandle, LayerBlob, OpenedRef, PlatformChoice } from './image.ts';
 import { scanLayer } from './layer-scan.ts';
 import { parsePlatform } from './manifest.ts';
 import { openRef, type OpenContext } from './open.ts';
@@ -40,7 +40,11 @@ export interface ImageSourceOptions {
 
 interface ScannedImage {
   readonly handle: ImageHandle;
-  /** Each layer's key (diff_id, else blob digest): what "the same layer" means across images. */
+  /**
+   * Each layer's key, what "the same layer" means across images: the blob digest where the store names blobs by
+   * digest (checked while reading), else the diff_id (then checked instead). Never an unchecked claim, so an image
+   * cannot hide a layer by naming another one's diff_id.
+   */
   readonly keys: readonly string[];
   readonly history: readonly (LayerHistory | undefined)[];
 }
@@ -90,6 +94,10 @@ function layerProvenance(
   };
 }
 
+function layerKey(l: LayerBlob): string {
+  return l.verifyDigest ? l.digest : (l.diffId ?? l.digest);
+}
+
 function parsePlatformFlag(value: string | undefined, all: boolean): PlatformChoice {
   try {
     return { platform: parsePlatform(value ?? DEFAULT_PLATFORM), explicit: value !== undefined, all };
@@ -108,11 +116,13 @@ export function imageSource(o: ImageSourceOptions): Source {
   const layers = new Map<string, LayerState>();
   const configs = new Set<string>();
   let shared = 0;
+  /** Layer key by the (digest, diff_id) a fragment's provenance carries. */
+  const keyOfProvenance = new Map<string, string>();
 
   async function* scanImage(img: ImageHandle, signal: AbortSignal): AsyncGenerator<SourceEvent> {
     const scanned: ScannedImage = {
       handle: img,
-      keys: img.layers.map((l) => l.diffId ?? l.digest),
+      keys: img.layers.map(layerKey),
       history: layerHistory(img.config, img.layers.length),
     };
     images.push(scanned);
@@ -136,6 +146,7 @@ export function imageSource(o: ImageSourceOptions): Source {
       }
       const state: LayerState = { paths: emptyLayerPaths(), refused: false };
       layers.set(key, state);
+      keyOfProvenance.set(`${blob.digest}\0${blob.diffId ?? ''}`, key);
       const label = `${img.image} layer ${i + 1}/${total} ${short(blob.digest)}`;
       const gen = scanLayer({
         open: () => blob.open(),
@@ -257,7 +268,7 @@ export function imageSource(o: ImageSourceOptions): Source {
             out.push({ ...m, location: { ...m.location, provenance: { ...base(img.handle), target: t } } });
           continue;
         }
-        const key = t.layer.diffId ?? t.layer.digest;
+        const key = keyOfProvenance.get(`${t.layer.digest}\0${t.layer.diffId ?? ''}`) ?? t.layer.digest;
         if (layers.get(key)?.refused === true) {
           refused++;
           continue;
