@@ -38,6 +38,13 @@ const ARCHIVE_HINT: Record<'docker-archive' | 'oci-archive', string> = {
   'oci-archive': 'oci-archive: reads a tar of an OCI layout, as `skopeo copy … oci-archive:FILE` writes',
 };
 
+function notAFile(transport: string, shown: string): ScanError {
+  return new ScanError(
+    `${transport}:${shown} is not a regular file (a pipe or a device): keyspill seeks to each layer in the archive`,
+    `write it to a file first, e.g. docker save -o image.tar IMAGE, then scan ${transport}:image.tar`,
+  );
+}
+
 async function openArchive(
   transport: 'docker-archive' | 'oci-archive',
   path: string,
@@ -53,11 +60,7 @@ async function openArchive(
           `${transport}:${shown} is a folder, not an archive`,
           transport === 'oci-archive' ? `scan the layout folder as oci:${shown}` : ARCHIVE_HINT[transport],
         );
-      if (!st.isFile())
-        throw new ScanError(
-          `${transport}:${shown} is not a regular file (a pipe or a device): keyspill seeks to each layer in the archive`,
-          `write it to a file first, e.g. docker save -o image.tar IMAGE, then scan ${transport}:image.tar`,
-        );
+      if (!st.isFile()) throw notAFile(transport, shown);
       const b = Buffer.alloc(8);
       const { bytesRead } = await fh.read(b, 0, 8, 0);
       head = b.subarray(0, bytesRead);
@@ -66,6 +69,8 @@ async function openArchive(
     }
   } catch (e) {
     if (e instanceof ScanError) throw e;
+    // A socket on stdin (`/dev/stdin` under some process managers) cannot even be opened.
+    if (reasonOf(e) === 'ENXIO') throw notAFile(transport, shown);
     throw new ScanError(`${transport}:${shown}: cannot open ${path}: ${reasonOf(e)}`, 'check the path', {
       cause: e,
     });
