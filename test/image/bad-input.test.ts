@@ -333,6 +333,11 @@ describe('scan image on bad input', () => {
         /fix: check the path/,
       ],
       [`oci:${layout}:no-such-tag`, /no image is tagged "no-such-tag"/, /fix: its tags: .*good/],
+      [
+        'docker://127.0.0.1:6000/keyspill/x:1',
+        /cannot reach registry 127\.0\.0\.1:6000 \(https:\/\/127\.0\.0\.1:6000\): bad port/,
+        /fix: Node's fetch refuses the ports browsers block/,
+      ],
     ];
     for (const [ref, message, fix] of cases) {
       const r = run([ref]);

@@ -206,7 +206,9 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
         `cannot reach registry ${o.registry} (${new URL(url).origin}): ${why}`,
         tls && !o.insecure
           ? `if ${o.registry} serves plain HTTP, pass --insecure-registry ${o.registry}; for a private CA, set NODE_EXTRA_CA_CERTS=ca.pem`
-          : 'check the registry name and your network',
+          : why === 'bad port'
+            ? 'Node\'s fetch refuses the ports browsers block (WHATWG "bad ports", e.g. 1, 6000, 5060): serve the registry on another port'
+            : 'check the registry name and your network',
         { cause: e },
       );
     } finally {
