@@ -3,6 +3,7 @@ import type { Finding, Location } from '../model/match.ts';
 import type { ScanResult } from '../model/result.ts';
 import { csvColumns } from '../provenance/registry.ts';
 import { CSV_PROVENANCE_COLUMNS } from '../provenance/view.ts';
+import { shownPath } from './place.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
 
@@ -16,7 +17,9 @@ export const CSV_COLUMNS = [
   'column',
   'redacted',
   'provenance',
-  ...CSV_PROVENANCE_COLUMNS,
+  'commit',
+  'identifier',
+  ...CSV_PROVENANCE_COLUMNS.filter((c) => c !== 'commit'),
 ] as const;
 
 /** Cells starting with these are read as formulas by spreadsheets (OWASP: = + - @, tab, carriage return). */
@@ -30,19 +33,21 @@ export function csvCell(value: string | number): string {
 }
 
 function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[] {
+  const columns = csvColumns(l.provenance);
   const cells: (string | number)[] = [
     f.fingerprint,
     f.ruleId,
     f.kind,
     f.severity,
-    l.path,
+    shownPath(l),
     l.line,
     l.column,
     f.redacted,
     l.provenance.kind,
+    columns.commit ?? '',
+    f.identifier ?? '',
   ];
-  const columns = csvColumns(l.provenance);
-  for (const c of CSV_PROVENANCE_COLUMNS) cells.push(columns[c] ?? '');
+  for (const c of CSV_PROVENANCE_COLUMNS) if (c !== 'commit') cells.push(columns[c] ?? '');
   if (showSecrets) cells.push(f.secret);
   return cells;
 }

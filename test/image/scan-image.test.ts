@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -500,7 +501,8 @@ describe('scan image on local transports', () => {
       new RegExp(`^oci:${layout}:big layer 1/1 sha256:[0-9a-f]{12}: 2000001 bytes > --max-file-size 1000000`),
     );
     const baseline = join(work, 'baseline.json');
-    assert.equal(run(['scan', 'image', `oci:${layout}:leaky`, '--write-baseline', baseline]).code, 1);
+    run(['scan', 'image', `oci:${layout}:leaky`, '--write-baseline', baseline]);
+    assert.ok(existsSync(baseline));
     const again = run(['scan', 'image', `oci:${layout}:leaky`, '--baseline', baseline]);
     assert.equal(again.code, 0, again.stdout);
     assert.match(again.stdout, /No leaks found/);

@@ -7,7 +7,8 @@ import { extract as tarExtract, type Extract } from 'tar-stream';
 import type { Provenance } from '../../model/provenance.ts';
 import type { SkipReason } from '../../model/result.ts';
 import { reasonOf } from '../../errors.ts';
-import { contentEvent, looksBinary, sizeSkip, type ContentPolicy } from '../content.ts';
+import { archiveKind } from '../archive-kind.ts';
+import { contentEvents, sizeSkip, streamContent, type ContentItem, type ContentPolicy } from '../content.ts';
 import type { SourceEvent } from '../types.ts';
 import { addEntry, entryRole, normaliseEntryPath, type LayerPaths } from './whiteout.ts';
 
@@ -47,8 +48,6 @@ export interface LayerOutcome {
 }
 
 const BLOCK = 512;
-/** content.ts decides "binary" from the first 8000 bytes: a file is buffered whole only once that says text. */
-const SNIFF = 8000;
 const DECOMPRESS_CHUNK = 256 * 1024;
 /**
  * Bytes each stage may hold ahead of the next: zlib inflates on libuv's thread pool, so with room to run ahead it
@@ -173,6 +172,52 @@ function describe(e: unknown, compression: Compression | undefined): LayerProble
 }
 
 /**
+ * One regular file of a layer through the content policy, as `scan dir` reads a file: an archive (a .jar, a .gz)
+ * whole, to be opened; anything else as a stream (windowed when large, dropped after its first bytes when binary).
+ * The entry is always read to its end, since tar-stream cannot skip an entry its reader left unfinished.
+ */
+async function* entryEvents(
+  entry: AsyncIterable<Buffer>,
+  policy: ContentPolicy,
+  item: ContentItem,
+  signal: AbortSignal,
+): AsyncGenerator<SourceEvent> {
+  const it = entry[Symbol.asyncIterator]();
+  let done = false;
+  const next = async (): Promise<Buffer | undefined> => {
+    if (done) return undefined;
+    const r = await it.next();
+    if (r.done === true) done = true;
+    return r.done === true ? undefined : r.value;
+  };
+  const head: Buffer[] = [];
+  let got = 0;
+  while (got < BLOCK) {
+    const c = await next();
+    if (c === undefined) break;
+    head.push(c);
+    got += c.length;
+  }
+  const first = head.length === 1 ? head[0]! : Buffer.concat(head, got);
+  try {
+    if (archiveKind(first.subarray(0, BLOCK)) !== undefined) {
+      const parts = [first];
+      for (let c = await next(); c !== undefined; c = await next()) parts.push(c);
+      yield* contentEvents(Buffer.concat(parts), policy, item);
+    } else {
+      const chunks = async function* (): AsyncGenerator<Buffer> {
+        yield first;
+        for (let c = await next(); c !== undefined; c = await next()) yield c;
+      };
+      yield* streamContent(chunks(), policy, item);
+    }
+  } finally {
+    // What the policy did not need (a binary past its first bytes) is read and dropped; not after an interrupt.
+    while (!signal.aborted && (await next()) !== undefined);
+  }
+}
+
+/**
  * Scans one layer: yields a fragment or a skip for each regular file, records every path it touches in `o.paths`,
  * and returns what it read and any problem (truncation, corruption, the size bound, a digest mismatch). Never
  * writes anything: `../` or absolute names are only names here.
@@ -290,26 +335,7 @@ export async function* scanLayer(o: LayerScanOptions): AsyncGenerator<SourceEven
         yield tooLargeFile;
         continue;
       }
-      const chunks: Buffer[] = [];
-      let got = 0;
-      let sniffed = o.policy.includeBinary;
-      let binaryHead: Buffer | undefined;
-      for await (const chunk of entry as AsyncIterable<Buffer>) {
-        if (binaryHead !== undefined) continue; // drain the rest of a binary file without keeping it
-        chunks.push(chunk);
-        got += chunk.length;
-        if (!sniffed && got >= SNIFF) {
-          sniffed = true;
-          const first = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, got);
-          chunks.splice(0, chunks.length, first);
-          if (looksBinary(first)) binaryHead = first;
-        }
-      }
-      if (binaryHead !== undefined) {
-        yield contentEvent(binaryHead, o.policy, item);
-        continue;
-      }
-      yield contentEvent(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, got), o.policy, item);
+      yield* entryEvents(entry as AsyncIterable<Buffer>, o.policy, item, o.signal);
     }
     await fed;
   } catch (e) {

@@ -2,7 +2,7 @@
 import { ConfigError, KeyspillError } from '../../errors.ts';
 import type { Match } from '../../model/match.ts';
 import type { ImageLayerRef, ImageProvenance } from '../../model/provenance.ts';
-import { contentEvent, type ContentPolicy } from '../content.ts';
+import { contentEvents, type ContentPolicy } from '../content.ts';
 import type { Resolved, Source, SourceEvent } from '../types.ts';
 import { configFields, layerHistory, type LayerHistory } from './config-fields.ts';
 import { parseCreds } from './credentials.ts';
@@ -106,7 +106,12 @@ function parsePlatformFlag(value: string | undefined, all: boolean): PlatformCho
   }
 }
 
-export function imageSource(o: ImageSourceOptions): Source {
+/**
+ * Opens every reference (manifests and configs: small reads), then returns the source that streams their layers.
+ * A reference that cannot be opened at all (a 404 tag, a refused login, not an image) fails here, before the scan,
+ * with its own error and fix, when it is the only one; among several, it becomes a note and the rest are scanned.
+ */
+export async function imageSource(o: ImageSourceOptions): Promise<Source> {
   if (o.refs.length === 0)
     throw new ConfigError('no image to scan', 'name one, e.g.: keyspill scan image docker-archive:app.tar');
   const refs: ImageRef[] = o.refs.map(parseImageRef);
@@ -129,7 +134,7 @@ export function imageSource(o: ImageSourceOptions): Source {
     if (img.config !== undefined && !configs.has(img.configDigest)) {
       configs.add(img.configDigest);
       for (const f of configFields(img.config)) {
-        yield contentEvent(Buffer.from(f.text, 'utf8'), o.policy, {
+        yield* contentEvents(Buffer.from(f.text, 'utf8'), o.policy, {
           path: f.field,
           provenance: { ...base(img), target: { type: 'config', field: f.field, created: f.created } },
           label: `${img.image} config`,
@@ -193,48 +198,63 @@ export function imageSource(o: ImageSourceOptions): Source {
     }
   }
 
+  // The scan's own signal only exists once events() runs: until then nothing aborts the small open phase.
+  const phase = new AbortController();
+  const ctx: OpenContext = {
+    choice,
+    insecure: new Set(o.insecureRegistries.map((h) => h.toLowerCase())),
+    credentials: { explicit, env: o.env, homedir: o.homedir, signal: phase.signal },
+    signal: phase.signal,
+    userAgent: o.userAgent,
+    cwd: o.cwd,
+    clients: new Map<string, RegistryClient>(),
+    ...(o.registryTuning === undefined ? {} : { registryTuning: o.registryTuning }),
+  };
+  const opened: OpenedRef[] = [];
+  const failures: { readonly ref: string; readonly error: KeyspillError }[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const r of opened.splice(0)) await r.close().catch(() => undefined);
+  };
+  for (const [i, ref] of refs.entries()) {
+    try {
+      opened.push(await openRef(ref, ctx));
+    } catch (e) {
+      if (!(e instanceof KeyspillError)) {
+        await closeAll();
+        throw e;
+      }
+      failures.push({ ref: o.refs[i]!, error: e });
+    }
+  }
+  if (opened.length === 0) throw failures[0]!.error;
+
   return {
     name: 'image',
     targets: o.refs,
     async *events(signal) {
-      const ctx: OpenContext = {
-        choice,
-        insecure: new Set(o.insecureRegistries.map((h) => h.toLowerCase())),
-        credentials: { explicit, env: o.env, homedir: o.homedir, signal },
-        signal,
-        userAgent: o.userAgent,
-        cwd: o.cwd,
-        clients: new Map<string, RegistryClient>(),
-        ...(o.registryTuning === undefined ? {} : { registryTuning: o.registryTuning }),
-      };
-      const failures: KeyspillError[] = [];
-      for (const [i, ref] of refs.entries()) {
-        if (signal.aborted) return;
-        let opened: OpenedRef;
-        try {
-          opened = await openRef(ref, ctx);
-        } catch (e) {
-          // One reference that cannot be opened fails the run with its own error; among several, the rest go on.
-          if (refs.length === 1 || !(e instanceof KeyspillError)) throw e;
-          failures.push(e);
-          if (failures.length === refs.length) throw failures[0]!;
+      const onAbort = (): void => phase.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        for (const { ref, error } of failures)
           yield {
             type: 'note',
-            note: `${o.refs[i]!}: not scanned: ${e.message}${e.hint === undefined ? '' : ` (${e.hint})`}`,
+            note: `${ref}: not scanned: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}`,
             incomplete: true,
           };
-          continue;
-        }
-        let told = 0;
-        try {
-          for (const img of opened.images) {
-            for (; told < opened.notes.length; told++) yield { type: 'note', ...opened.notes[told]! };
+        for (let r = opened[0]; r !== undefined; r = opened[0]) {
+          let told = 0;
+          for (const img of r.images) {
+            for (; told < r.notes.length; told++) yield { type: 'note', ...r.notes[told]! };
+            if (signal.aborted) return;
             yield* scanImage(img, signal);
           }
-        } finally {
-          await opened.close();
+          for (; told < r.notes.length; told++) yield { type: 'note', ...r.notes[told]! };
+          opened.shift();
+          await r.close();
         }
-        for (; told < opened.notes.length; told++) yield { type: 'note', ...opened.notes[told]! };
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+        await closeAll();
       }
       if (shared > 0)
         yield {
