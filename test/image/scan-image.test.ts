@@ -13,6 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { before, describe, it } from 'node:test';
 import {
   buildImage,
@@ -29,6 +30,7 @@ import { ensureImageTools } from '../helpers/image-tools.ts';
 import { runCli, type CliResult } from '../helpers/cli.ts';
 import { assertValidReport } from '../helpers/schema.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { zip } from '../helpers/archives.ts';
 import { token } from './tokens.ts';
 
 const T = {
@@ -46,6 +48,9 @@ const T = {
   app2: token('app2'),
   noEof: token('no-eof'),
   insert: token('insert'),
+  jar: token('jar'),
+  gz: token('gz'),
+  late: token('late'),
 };
 
 interface Layer {
@@ -483,6 +488,31 @@ describe('scan image on local transports', () => {
     );
     assert.equal(where(both, T.app1).length, 1);
     assert.equal(where(both, T.app2).length, 1);
+  });
+
+  it('archives inside a layer (a .jar, a .gz) are opened as scan dir opens them, and large files windowed', async () => {
+    await buildImage({
+      layout,
+      tag: 'nested',
+      layers: [
+        {
+          files: {
+            'app/lib/app.jar': zip({ 'META-INF/app.properties': `github.token=${T.jar}\n` }),
+            'usr/share/doc/notes.gz': gzipSync(`token ${T.gz}\n`),
+            'var/log/big.log': `${'x'.repeat(40)}\n`.repeat(600_000) + `late ${T.late}\n`,
+          },
+        },
+      ],
+    });
+    const r = run(['scan', 'image', `oci:${layout}:nested`, '-f', 'json', '--show-secrets']);
+    assert.equal(r.code, 1, r.stderr);
+    const rep = JSON.parse(r.stdout) as {
+      findings: { secret: string; locations: { path: string; member?: string; line: number }[] }[];
+    };
+    const at = (secret: string) => rep.findings.find((f) => f.secret === secret)?.locations[0];
+    assert.deepEqual([at(T.jar)?.path, at(T.jar)?.member], ['app/lib/app.jar', 'META-INF/app.properties']);
+    assert.equal(at(T.gz)?.path, 'usr/share/doc/notes.gz');
+    assert.deepEqual([at(T.late)?.path, at(T.late)?.line], ['var/log/big.log', 600_001]);
   });
 
   it('baselines, --max-file-size and the exit codes work as for other sources', async () => {
