@@ -1,6 +1,6 @@
 // One layer blob as a stream: gzip/zstd/plain by magic bytes, digests checked, inflated bytes bounded, tar entries → events.
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, type Readable, Transform, type TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { extract as tarExtract, type Extract } from 'tar-stream';
@@ -288,18 +288,25 @@ export async function* scanLayer(o: LayerScanOptions): AsyncGenerator<SourceEven
     decompress = zlib.createZstdDecompress(ZLIB_OPTIONS);
   }
 
-  const feed = async (source: AsyncIterable<Buffer>): Promise<void> => {
-    for await (const chunk of source) {
-      if (!extract.write(chunk)) await waitDrain(extract);
-    }
-    // umoci's `insert` writes tars whose last entry lacks its padding: complete the block (checked below).
-    const rem = tarMeter.bytes % BLOCK;
-    if (rem !== 0) {
-      padded = BLOCK - rem;
-      extract.write(Buffer.alloc(padded));
-    }
-    (extract as unknown as { end(): void }).end(); // streamx's end() takes no callback
-  };
+  // A Writable, not an async-iterator loop: iterating a Readable concatenates whatever it buffered (a copy of every
+  // inflated byte); `write` hands each chunk on as it is.
+  const feed = new Writable({
+    highWaterMark: RUN_AHEAD,
+    write(chunk: Buffer, _enc, cb): void {
+      if (extract.write(chunk)) cb();
+      else void waitDrain(extract).then(() => cb());
+    },
+    final(cb): void {
+      // umoci's `insert` writes tars whose last entry lacks its padding: complete the block (checked below).
+      const rem = tarMeter.bytes % BLOCK;
+      if (rem !== 0) {
+        padded = BLOCK - rem;
+        extract.write(Buffer.alloc(padded));
+      }
+      (extract as unknown as { end(): void }).end(); // streamx's end() takes no callback
+      cb();
+    },
+  });
   const options = { signal: o.signal };
   const fed = (
     decompress === undefined
