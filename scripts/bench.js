@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench: engine throughput on eslint's working tree, start-up and small-scan wall times, then git figures.
+// npm run bench: engine throughput on eslint's working tree, start-up and small-scan wall times, git and image figures.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,6 +106,20 @@ if (existsSync(gitBench) && !process.argv.includes('--no-git')) {
     results.git = JSON.parse(r.stdout);
   } catch {
     results.git = r.stdout.trim();
+  }
+}
+// 4. Image figures (issue 10): scan image throughput vs the gzip -dc floor, peak RSS at two image sizes.
+const imageBench = join(repo, 'scripts', 'bench-image.mjs');
+if (existsSync(imageBench) && !process.argv.includes('--no-image')) {
+  const r = spawnSync(process.execPath, [imageBench, '--json'], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    results.image = JSON.parse(r.stdout);
+  } catch {
+    results.image = r.stdout.trim();
   }
 }
 console.log(JSON.stringify(results, null, 2));

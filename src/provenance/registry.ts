@@ -5,7 +5,8 @@ import { fileView } from './file.ts';
 import { gitView } from './git.ts';
 import { stagedView } from './staged.ts';
 import { stdinView } from './stdin.ts';
-import type { Exposure, ProvenanceView, Styled, StyledLine } from './view.ts';
+import { imageView } from './image.ts';
+import type { CsvProvenanceColumn, Exposure, ProvenanceView, Styled, StyledLine } from './view.ts';
 
 export type ProvenanceKind = Provenance['kind'];
 
@@ -16,6 +17,7 @@ export const PROVENANCE_VIEWS: Views = {
   stdin: stdinView,
   git: gitView,
   staged: stagedView,
+  image: imageView,
 };
 
 /** The view of `p`'s kind (the one cast the correlated union needs lives here). */
@@ -31,7 +33,8 @@ export const exposure = (p: Provenance): Exposure => viewOf(p).exposure(p);
 export const firstSeen = (p: Provenance): string | undefined => viewOf(p).firstSeen(p);
 export const sarifUnderSourceRoot = (p: Provenance): boolean => viewOf(p).sarif.underSourceRoot;
 export const sarifProperties = (p: Provenance): JsonObject | undefined => viewOf(p).sarif.properties(p);
-export const csvColumns = (p: Provenance): { readonly commit: string } => viewOf(p).csv(p);
+export const csvColumns = (p: Provenance): Readonly<Partial<Record<CsvProvenanceColumn, string>>> =>
+  viewOf(p).csv(p);
 
 /** The report schema's `provenance` definition and each kind's branches, from the views (scripts/build-schema.ts). */
 export function provenanceSchemaDefs(): Record<string, JsonObject> {
