@@ -13,6 +13,8 @@ export interface DirSourceOptions {
   /** Honour .gitignore files (default); --no-ignore turns it off. */
   readonly useGitignore: boolean;
   readonly policy: ContentPolicy;
+  /** Only files whose name passes are read when walking a folder (files named as a PATH always are). */
+  readonly accept?: ((name: string) => boolean) | undefined;
 }
 
 interface IgnoreLevel {
@@ -118,6 +120,7 @@ export function dirSource(o: DirSourceOptions): Source {
         if (o.useGitignore && ignored(here, abs, true)) continue;
         yield* walk(root, abs, here, signal);
       } else if (entry.isFile()) {
+        if (o.accept !== undefined && !o.accept(entry.name)) continue;
         if (o.useGitignore && ignored(here, abs, false)) continue;
         let size: number;
         try {
@@ -128,6 +131,7 @@ export function dirSource(o: DirSourceOptions): Source {
         }
         yield* file(abs, size);
       } else if (entry.isSymbolicLink()) {
+        if (o.accept !== undefined && !o.accept(entry.name)) continue;
         if (o.useGitignore && ignored(here, abs, false)) continue;
         yield* symlink(root, abs);
       } else {

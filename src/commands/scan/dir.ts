@@ -50,14 +50,19 @@ export default class ScanDir extends ScanCommand {
         }),
       );
     }
-    const { dirSource } = await import('../../sources/dir.ts');
+    const [{ dirSource }, { withSecretManifests }] = await Promise.all([
+      import('../../sources/dir.ts'),
+      import('../../sources/k8s/secret-manifests.ts'),
+    ]);
     return this.scanWith(flags, root, (s) =>
-      dirSource({
-        paths,
-        cwd,
-        useGitignore: flags.ignore,
-        policy: s,
-      }),
+      withSecretManifests(
+        dirSource({
+          paths,
+          cwd,
+          useGitignore: flags.ignore,
+          policy: s,
+        }),
+      ),
     );
   }
 }

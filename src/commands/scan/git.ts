@@ -69,11 +69,17 @@ export default class ScanGit extends ScanCommand {
 
   async run(): Promise<Json> {
     const { args, flags } = await this.parse(ScanGit);
-    const { openGitTarget } = await import('../../sources/git-target.ts');
+    const [{ openGitTarget }, { withSecretManifests }] = await Promise.all([
+      import('../../sources/git-target.ts'),
+      import('../../sources/k8s/secret-manifests.ts'),
+    ]);
     const target = await openGitTarget({ path: args.repo, cwd: process.cwd(), env: process.env });
     const jobFlags =
       flags['max-blob-size'] === undefined ? flags : { ...flags, 'max-file-size': flags['max-blob-size'] };
-    if (flags.staged) return this.scanWith(jobFlags, target.root, (policy) => target.staged(policy));
+    if (flags.staged)
+      return this.scanWith(jobFlags, target.root, async (policy) =>
+        withSecretManifests(await target.staged(policy)),
+      );
     const revisions: RevisionSpec =
       flags['since-commit'] !== undefined
         ? { kind: 'since', base: flags['since-commit'], tips: flags.branch ?? [] }
@@ -84,8 +90,8 @@ export default class ScanGit extends ScanCommand {
             : flags.refs !== undefined
               ? { kind: 'refs', globs: flags.refs }
               : { kind: 'all' };
-    return this.scanWith(jobFlags, target.root, (policy) =>
-      target.history({ revisions, allObjects: flags['all-objects'], policy }),
+    return this.scanWith(jobFlags, target.root, async (policy) =>
+      withSecretManifests(await target.history({ revisions, allObjects: flags['all-objects'], policy })),
     );
   }
 }
