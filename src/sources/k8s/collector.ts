@@ -3,7 +3,7 @@
 import { INLINE_ALLOW } from '../../findings/pipeline.ts';
 import type { Encoding, Location, Match } from '../../model/match.ts';
 import type { K8sProvenance, K8sSource } from '../../model/provenance.ts';
-import { k8sPlace } from '../../provenance/k8s.ts';
+import { k8sPlace, LAST_APPLIED_FIELD } from '../../provenance/k8s.ts';
 import { contentEvent, type ContentPolicy } from '../content.ts';
 import type { Resolved, SourceEvent } from '../types.ts';
 import { understand, type Field, type SecretValue } from './fields.ts';
@@ -213,7 +213,7 @@ export function createK8sCollector(): K8sCollector {
           out.push(
             underRule(place === 'secret-manifest' ? SECRET_MANIFEST_RULE : LAST_APPLIED_RULE, located),
           );
-          moved.add(key);
+          moved.add(recordKey(m.location.path, { ...p, field: secretKeyField(p.field) }));
         } else out.push(located);
       }
       // A Secret value some pattern rule matched is reported under that rule's kind; the others as Secret values.
@@ -225,6 +225,13 @@ export function createK8sCollector(): K8sCollector {
       return { matches: out, notes: [] };
     },
   };
+}
+
+/** The Secret key a field comes from: `data[.dockerconfigjson]` for `data[.dockerconfigjson].auths[ghcr.io]`. */
+function secretKeyField(field: string): string {
+  const at = field.startsWith(LAST_APPLIED_FIELD) ? LAST_APPLIED_FIELD.length + 1 : 0;
+  const end = field.indexOf(']', at);
+  return end < 0 ? field : field.slice(0, end + 1);
 }
 
 /** A match's location in the fragment (`NAME: value`) → in the value, then in the file when there is one. */

@@ -58,7 +58,7 @@ export function manifestSource(o: ManifestSourceOptions): Source {
           note: `${file.path}: the document at line ${item.line} is not valid YAML or JSON (${item.message}); it was scanned as plain text`,
           incomplete: true,
         };
-        yield textEvent(file, item.text, item.line, o.policy);
+        yield textEvent(file, item.text, item.textLine, o.policy);
       } else if (item.type === 'text') {
         yield textEvent(file, item.text, item.line, o.policy);
       } else {

@@ -40,8 +40,17 @@ export type ManifestItem =
     }
   /** Something that is not a Kubernetes object (a Helm values file, package.json): scanned as text. */
   | { readonly type: 'text'; readonly text: string; readonly line: number }
-  /** A document that does not parse: named with its line, and scanned as text so nothing is lost. */
-  | { readonly type: 'invalid'; readonly text: string; readonly line: number; readonly message: string };
+  /**
+   * A document that does not parse: named with its `line` (past any `---`), and scanned as text (which starts at
+   * `textLine`) so nothing is lost.
+   */
+  | {
+      readonly type: 'invalid';
+      readonly text: string;
+      readonly line: number;
+      readonly textLine: number;
+      readonly message: string;
+    };
 
 /** Aliases a document may expand (YAML "billion laughs" protection; Kubernetes manifests use none or few). */
 export const MAX_ALIAS_COUNT = 100;
@@ -104,12 +113,8 @@ function parseJson(text: string): ManifestItem[] | undefined {
     } catch (e) {
       // One bad value among several is named and scanned as text; a text that is no JSON at all goes to YAML.
       if (spans.length === 1) return undefined;
-      out.push({
-        type: 'invalid',
-        text: raw,
-        line: index.position(span.start).line,
-        message: (e as Error).message,
-      });
+      const line = index.position(span.start).line;
+      out.push({ type: 'invalid', text: raw, line, textLine: line, message: (e as Error).message });
       continue;
     }
     const objects = objectsOf(value);
@@ -185,6 +190,7 @@ function* parseYaml(text: string): Generator<ManifestItem> {
         type: 'invalid',
         text: docText,
         line: docText.startsWith('---') && docText.includes('\n') ? first + 1 : first,
+        textLine: first,
         message: `line ${at}: ${e.message.split('\n')[0]!}`,
       };
       continue;
@@ -198,6 +204,7 @@ function* parseYaml(text: string): Generator<ManifestItem> {
         type: 'invalid',
         text: docText,
         line,
+        textLine: pos(doc.range[0]).line,
         message: `${(e as Error).message} (more than ${MAX_ALIAS_COUNT} alias expansions)`,
       };
       continue;

@@ -1,7 +1,7 @@
 // Secret manifests found by any source (`scan dir`, `scan git`): a YAML/JSON file holding a Secret with real data
 // is a leak whatever its values look like. Wraps a source; parses only the files that name `kind: Secret`.
 import type { Fragment } from '../../model/fragment.ts';
-import type { Match } from '../../model/match.ts';
+import type { Location, Match } from '../../model/match.ts';
 import type { Source } from '../types.ts';
 
 const MANIFEST_PATH = /\.(?:ya?ml|json)$/i;
@@ -26,8 +26,29 @@ export function withSecretManifests(inner: Source): Source {
       }
     },
     async resolve(matches) {
-      const all = [...matches, ...found];
+      const all = found.length === 0 ? matches : merge(matches, found);
       return inner.resolve === undefined ? { matches: all, notes: [] } : inner.resolve(all);
     },
   };
+}
+
+function samePlace(a: Location, b: Location): boolean {
+  return a.path === b.path && JSON.stringify(a.provenance) === JSON.stringify(b.provenance);
+}
+
+function overlaps(a: Location, b: Location): boolean {
+  const before = (l1: number, c1: number, l2: number, c2: number): boolean =>
+    l1 < l2 || (l1 === l2 && c1 < c2);
+  return before(a.line, a.column, b.endLine, b.endColumn) && before(b.line, b.column, a.endLine, a.endColumn);
+}
+
+/**
+ * One value, one finding: a pattern rule that knows the value (an AWS key in the Secret) wins over the Secret
+ * rule; the Secret rule wins over a generic rule that matched the same value still in base64.
+ */
+function merge(matches: readonly Match[], secrets: readonly Match[]): Match[] {
+  const near = (s: Match, m: Match): boolean =>
+    samePlace(s.location, m.location) && overlaps(s.location, m.location);
+  const kept = secrets.filter((s) => !matches.some((m) => !m.generic && near(s, m)));
+  return [...matches.filter((m) => !m.generic || !kept.some((s) => near(s, m))), ...kept];
 }
