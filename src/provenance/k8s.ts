@@ -44,6 +44,8 @@ export const LAST_APPLIED_NOTE =
   '`kubectl apply` copied this Secret, in clear, into its kubectl.kubernetes.io/last-applied-configuration annotation, which anyone who can read the object’s metadata sees: rotate the value, remove the annotation (kubectl annotate secret NAME kubectl.kubernetes.io/last-applied-configuration-), and apply Secrets with --server-side or create them with kubectl create.';
 export const MANIFEST_NOTE =
   'This Secret manifest carries real data (base64 is an encoding, not encryption): rotate the values, then keep only an encrypted form (SealedSecret, SOPS) or a reference to an external store (ExternalSecret) in the repository.';
+export const SECRET_NOTE =
+  'Stored in a Kubernetes Secret, where a credential belongs: listed so the same fingerprint found anywhere else leads here; rotate it if it leaked.';
 export const ENV_NOTE =
   'A literal env value is stored in the workload object: anyone who can read the object (or its pods) sees it. Reference a Secret (valueFrom.secretKeyRef) instead, then rotate the value.';
 
@@ -51,7 +53,7 @@ const NOTES: Readonly<Record<K8sPlace, string | undefined>> = {
   configmap: CONFIGMAP_NOTE,
   'secret-last-applied': LAST_APPLIED_NOTE,
   'secret-manifest': MANIFEST_NOTE,
-  secret: undefined,
+  secret: SECRET_NOTE,
   env: ENV_NOTE,
   other: undefined,
 };

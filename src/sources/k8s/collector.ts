@@ -11,6 +11,7 @@ import type { NodePath } from './json-text.ts';
 import type { Obj, ValuePos } from './manifest.ts';
 import {
   CONFIGMAP_RULE,
+  inLiveSecret,
   isPlaceholder,
   LAST_APPLIED_RULE,
   SECRET_MANIFEST_RULE,
@@ -214,7 +215,7 @@ export function createK8sCollector(): K8sCollector {
             underRule(place === 'secret-manifest' ? SECRET_MANIFEST_RULE : LAST_APPLIED_RULE, located),
           );
           moved.add(recordKey(m.location.path, { ...p, field: secretKeyField(p.field) }));
-        } else out.push(located);
+        } else out.push(place === 'secret' ? inLiveSecret(located) : located);
       }
       // A Secret value some pattern rule matched is reported under that rule's kind; the others as Secret values.
       for (const s of structural) {

@@ -45,6 +45,15 @@ export const LAST_APPLIED_RULE: K8sRule = {
 export const K8S_RULES: readonly K8sRule[] = [CONFIGMAP_RULE, SECRET_MANIFEST_RULE, LAST_APPLIED_RULE];
 
 /**
+ * A pattern rule's match in a live Secret's own data: the credential is where it belongs, so it is reported as an
+ * inventory entry (its rule id kept, so its fingerprint matches the same secret found anywhere else), at low
+ * severity.
+ */
+export function inLiveSecret(m: Match): Match {
+  return { ...m, severity: 'low', description: `${m.description}, stored in a Secret` };
+}
+
+/**
  * Values that are not real data: templates (Helm, envsubst, ERB), `<placeholders>` and the usual stand-ins.
  * A Secret manifest holding only these is a template, not a leak.
  */
