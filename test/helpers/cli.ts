@@ -33,3 +33,22 @@ export function jsonResult<T>(r: CliResult): T {
   if (!Array.isArray(envelope.warnings)) throw new Error('envelope has no warnings array');
   return envelope.result;
 }
+
+/** runCli without blocking the event loop: for tests whose servers (a fake API) live in the test process. */
+export async function runCliAsync(
+  args: readonly string[],
+  o: { cwd: string; input?: string | Buffer; env?: Record<string, string> },
+): Promise<CliResult> {
+  const { execa } = await import('execa');
+  const r = await execa(process.execPath, [BIN, ...args], {
+    cwd: o.cwd,
+    input: o.input ?? '',
+    env: { ...process.env, NO_COLOR: '1', ...o.env },
+    extendEnv: false,
+    reject: false,
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+    stripFinalNewline: false,
+  });
+  return { code: r.exitCode ?? 128, stdout: String(r.stdout), stderr: String(r.stderr) };
+}

@@ -128,6 +128,7 @@ export function clusterSource(o: ClusterSourceOptions): Source {
         let restarts = 0;
         let token: string | undefined;
         let page = 0;
+        let listed = 0;
         const fetchPage = (tok: string | undefined, lim: number): Promise<RawResult> => {
           const query = new URLSearchParams();
           if (lim > 0) query.set('limit', String(lim));
@@ -153,6 +154,7 @@ export function clusterSource(o: ClusterSourceOptions): Source {
                   );
                   token = undefined;
                   page = 0;
+                  listed = 0;
                   pending = fetchPage(undefined, limit);
                   continue;
                 }
@@ -168,7 +170,7 @@ export function clusterSource(o: ClusterSourceOptions): Source {
                   continue;
                 }
                 yield note(
-                  `listing ${what}: one object at page ${page} is larger than ${maxPageBytes} bytes; it and the rest of the list were not scanned`,
+                  `listing ${what}: the object after the first ${listed} is larger than ${maxPageBytes} bytes as JSON; it and the rest of the list were not scanned`,
                 );
                 return true;
               case 'forbidden':
@@ -216,6 +218,7 @@ export function clusterSource(o: ClusterSourceOptions): Source {
           if (token !== undefined) pending = fetchPage(token, limit);
           for (const item of list.items) {
             if (signal.aborted) return false;
+            listed++;
             const meta = (item['metadata'] ?? {}) as Obj;
             const uid = typeof meta['uid'] === 'string' ? meta['uid'] : undefined;
             if (uid !== undefined) {
