@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -42,7 +43,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 export async function startFakeKubeApi(configmaps: readonly Obj[]): Promise<FakeKubeApi> {
   const requests: string[] = [];
   const state: { faults: FakeFaults; expired: boolean } = { faults: {}, expired: false };
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://fake');
