@@ -84,7 +84,8 @@ export abstract class ScanCommand extends BaseCommand<Json> {
       if (flags.output !== undefined) writeFileSync(resolve(process.cwd(), flags.output), report);
       else if (!this.jsonEnabled()) await new Promise<void>((r) => process.stdout.write(report, () => r()));
       this.setExitCode(outcome.exitCode);
-      return reportValue(outcome.result, { ...renderOptions, color: false });
+      // The report as a value is only needed for the --json envelope (building it scrubs every string again).
+      return this.jsonEnabled() ? reportValue(outcome.result, { ...renderOptions, color: false }) : null;
     } finally {
       process.removeListener('SIGINT', onSigint);
     }
