@@ -108,4 +108,19 @@ if (existsSync(gitBench) && !process.argv.includes('--no-git')) {
     results.git = r.stdout.trim();
   }
 }
+// 4. Kubernetes figures (issue 11): 10,000 objects on stdin and live from a real API server, against kubectl alone.
+// Needs the cached kube-apiserver (scripts/kube-build.sh); --no-k8s skips it (it takes a couple of minutes).
+const k8sBench = join(repo, 'scripts', 'bench-k8s.ts');
+if (existsSync(k8sBench) && !process.argv.includes('--no-k8s')) {
+  const r = spawnSync(process.execPath, [k8sBench, '--json'], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    results.k8s = JSON.parse(r.stdout);
+  } catch {
+    results.k8s = r.stdout.trim() || `failed (exit ${r.status})`;
+  }
+}
 console.log(JSON.stringify(results, null, 2));

@@ -11,6 +11,7 @@ export interface Span {
 }
 
 const QUOTE = 0x22;
+const STRUCTURAL = /["{}[\]]/g;
 const BACKSLASH = 0x5c;
 
 function isSpace(c: number): boolean {
@@ -40,20 +41,16 @@ export function skipValue(t: string, i: number): number {
   const c = t.charCodeAt(i);
   if (c === QUOTE) return skipString(t, i);
   if (c === 0x7b || c === 0x5b) {
+    // Jump from one structural character to the next: the regex engine skips the text between far faster than
+    // a loop over every character.
     let depth = 0;
-    let j = i;
-    while (j < t.length) {
-      const d = t.charCodeAt(j);
-      if (d === QUOTE) {
-        j = skipString(t, j);
-        continue;
-      }
-      if (d === 0x7b || d === 0x5b) depth++;
-      else if (d === 0x7d || d === 0x5d) {
-        depth--;
-        if (depth === 0) return j + 1;
-      }
-      j++;
+    const re = STRUCTURAL; // not re-entered while this loop runs
+    re.lastIndex = i;
+    for (let m = re.exec(t); m !== null; m = re.exec(t)) {
+      const d = t.charCodeAt(m.index);
+      if (d === QUOTE) re.lastIndex = skipString(t, m.index);
+      else if (d === 0x7b || d === 0x5b) depth++;
+      else if (--depth === 0) return m.index + 1;
     }
     return t.length;
   }

@@ -102,14 +102,24 @@ export function* parseManifests(text: string): Generator<ManifestItem> {
 
 /** JSON through JSON.parse (fast), positions from the text scanners; undefined when it is not JSON at all. */
 function parseJson(text: string): ManifestItem[] | undefined {
-  const spans = topLevelSpans(text);
+  // One value (the usual case) needs no scan for where values end: JSON.parse says it is all one.
+  let whole: unknown;
+  let single = false;
+  try {
+    whole = JSON.parse(text);
+    single = true;
+  } catch {
+    // Several values one after another, or something that is not JSON: find the values.
+  }
+  const first = text.length - text.trimStart().length;
+  const spans = single ? [{ start: first, end: text.trimEnd().length }] : topLevelSpans(text);
   const index = lineIndex(text);
   const out: ManifestItem[] = [];
   for (const span of spans) {
     const raw = text.slice(span.start, span.end);
     let value: unknown;
     try {
-      value = JSON.parse(raw);
+      value = single ? whole : JSON.parse(raw);
     } catch (e) {
       // One bad value among several is named and scanned as text; a text that is no JSON at all goes to YAML.
       if (spans.length === 1) return undefined;
