@@ -90,6 +90,7 @@ spec:
 interface Loc {
   path: string;
   line: number;
+  column: number;
   decodedFrom: string[];
   provenance: {
     kind: string;
@@ -210,6 +211,9 @@ test('admin context: ConfigMap credential, last-applied Secret, env and args, re
   });
   assert.match(p.created ?? '', /^\d{4}-\d\d-\d\dT/);
   assert.equal(cm.locations[0]!.path, `${ADMIN_CONTEXT}/shop/ConfigMap/shop-config`);
+  // A live value has no file: line and column are in the value itself.
+  const dataLoc = cm.locations.find((l) => l.provenance.field === 'data[AWS_ACCESS_KEY_ID]')!;
+  assert.deepEqual([dataLoc.line, dataLoc.column], [1, 1]);
   const gh = rep.findings.find((f) => f.ruleId === 'github-pat')!;
   assert.deepEqual(gh.locations[0]!.decodedFrom, ['base64']);
   // A credential in a live Secret is where it belongs: an inventory entry at low severity, its rule id kept.

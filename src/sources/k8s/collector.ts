@@ -149,11 +149,15 @@ export function createK8sCollector(): K8sCollector {
         ? Buffer.from(prefix + f.value)
         : Buffer.concat([Buffer.from(prefix), f.value]);
     const exact = !f.embedded && !f.base64 && at?.start !== undefined;
-    records.set(recordKey(o.path, provenance), {
-      prefix: prefix.length,
-      base64: f.base64,
-      at: at === undefined ? undefined : exact ? at : { ...at, start: undefined },
-    });
+    // A live object has no file positions: its record is worked out again from the match (see liveRecord), so
+    // memory does not grow with the cluster. A manifest's record holds where the value is in the file.
+    if (o.source.type !== 'cluster') {
+      records.set(recordKey(o.path, provenance), {
+        prefix: prefix.length,
+        base64: f.base64,
+        at: at === undefined ? undefined : exact ? at : { ...at, start: undefined },
+      });
+    }
     const label = `${provenance.objectKind} ${provenance.namespace === undefined ? '' : `${provenance.namespace}/`}${provenance.name} ${f.field}`;
     return contentEvent(bytes, policy, { path: o.path, provenance, label });
   }
@@ -206,8 +210,9 @@ export function createK8sCollector(): K8sCollector {
           out.push(m);
           continue;
         }
-        const key = recordKey(m.location.path, p);
-        const located = relocate(m, records.get(key), allowLines.get(m.location.path));
+        const rec =
+          p.source.type === 'cluster' ? liveRecord(p, m) : records.get(recordKey(m.location.path, p));
+        const located = relocate(m, rec, allowLines.get(m.location.path));
         const place = k8sPlace(p);
         if (place === 'configmap') out.push(underRule(CONFIGMAP_RULE, located));
         else if (place === 'secret-last-applied' || place === 'secret-manifest') {
@@ -226,6 +231,24 @@ export function createK8sCollector(): K8sCollector {
       return { matches: out, notes: [] };
     },
   };
+}
+
+/**
+ * The record of a live object's field, from the field path and the match (as `fields.ts` builds fragments): a
+ * keyed field (`data[K]`, `env[K]`, `annotations[K]`…) starts with `K: `; Secret data and binaryData were base64.
+ */
+function liveRecord(p: K8sProvenance, m: Match): PositionRecord {
+  const open = p.field.lastIndexOf('[');
+  const key = p.field.endsWith(']') && open >= 0 ? p.field.slice(open + 1, -1) : undefined;
+  const keyed =
+    key !== undefined &&
+    /(?:^|\.)(?:data|binaryData|stringData|annotations|labels|env)$/.test(p.field.slice(0, open));
+  const prefix = keyed && m.location.line === 1 && m.lineText.startsWith(`${key}: `) ? key.length + 2 : 0;
+  const inner = p.field.startsWith(`${LAST_APPLIED_FIELD}.`)
+    ? p.field.slice(LAST_APPLIED_FIELD.length + 1)
+    : p.field;
+  const base64 = (p.objectKind === 'Secret' && inner.startsWith('data[')) || inner.startsWith('binaryData[');
+  return { prefix, base64, at: undefined };
 }
 
 /** The Secret key a field comes from: `data[.dockerconfigjson]` for `data[.dockerconfigjson].auths[ghcr.io]`. */
