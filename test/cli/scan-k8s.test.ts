@@ -3,10 +3,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv04 from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
 import { jsonResult, runCli } from '../helpers/cli.ts';
 import { assertValidReport } from '../helpers/schema.ts';
 import { tempDir, writeTree } from '../helpers/tmp.ts';
+
+const sarifAjv = new Ajv04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+addFormatsModule.default(sarifAjv);
+const validateSarif = sarifAjv.compile(
+  JSON.parse(
+    readFileSync(new URL('../fixtures/sarif-2.1.0-rtm.5.schema.json', import.meta.url), 'utf8'),
+  ) as object,
+);
 
 const S = {
   aws: 'AKIAQYLPMN5HFIQR7XYA',
@@ -571,4 +582,30 @@ test('flag errors: live-only flags without --live, paths with --live, an unknown
   assert.equal(ok.code, 0);
   assert.deepEqual(jsonResult<{ findings: unknown[] }>(ok).findings, []);
   assert.ok(join(root, 'ok.yaml'));
+});
+
+test('SARIF: valid, the manifest under the source root, the object in the result properties', () => {
+  const root = tempDir();
+  writeTree(root, { 'rendered.yaml': HELM });
+  const r = runCli(['scan', 'k8s', 'rendered.yaml', '-f', 'sarif'], { cwd: root });
+  assert.equal(r.code, 1, r.stderr);
+  const log = JSON.parse(r.stdout) as {
+    runs: {
+      results: {
+        ruleId: string;
+        locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[];
+        properties?: Record<string, unknown>;
+      }[];
+    }[];
+  };
+  assert.ok(validateSarif(log), JSON.stringify(validateSarif.errors));
+  const result = log.runs[0]!.results.find((x) => x.ruleId === 'k8s-secret-last-applied')!;
+  assert.deepEqual(result.locations[0]!.physicalLocation.artifactLocation, {
+    uri: 'rendered.yaml',
+    uriBaseId: '%SRCROOT%',
+  });
+  assert.equal(result.properties?.['objectKind'], 'Secret');
+  assert.equal(result.properties?.['namespace'], 'shop');
+  assert.equal(result.properties?.['name'], 'shop-secret');
+  for (const secret of [S.applied, S.aws, S.plain]) assert.ok(!r.stdout.includes(secret));
 });

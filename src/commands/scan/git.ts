@@ -10,7 +10,7 @@ export default class ScanGit extends ScanCommand {
   static override description = [
     'Reads every unique blob of the history once (every ref by default: branches, tags, remote-tracking refs, refs/pull/* and the rest) and attributes each finding to the commit that introduced it, its path and line, and whether the secret is still at HEAD or lives only in history.',
     '--since-commit and --range scan only what those commits introduced (for CI). --staged scans only the lines the commit being made adds (for a pre-commit hook: see `keyspill hook install`).',
-    'Blobs over --max-file-size (alias --max-blob-size) and binaries are skipped and counted.',
+    'Blobs over --max-file-size (alias --max-blob-size) and binaries are skipped and counted. A YAML or JSON file holding a Kubernetes Secret with real data is reported as such (k8s-secret-manifest), in history and staged changes alike.',
   ].join('\n\n');
   static override examples = [
     '<%= config.bin %> scan git',

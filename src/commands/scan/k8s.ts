@@ -85,7 +85,7 @@ export default class ScanK8s extends ScanCommand {
       summary:
         'Only these kinds, comma-separated or repeated (default: configmaps, secrets, pods, deployments, statefulsets, daemonsets, replicasets, jobs, cronjobs).',
       multiple: true,
-      helpValue: 'KIND,…',
+      helpValue: 'KINDS',
     }),
     'chunk-size': Flags.integer({
       summary: 'Objects per page when listing (the API limit, as kubectl --chunk-size).',
