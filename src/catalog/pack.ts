@@ -29,6 +29,11 @@ export const ruleSchema = z
       .default([]),
     regex: z.string().min(1),
     secretGroup: z.number().int().min(0).optional(),
+    identifierGroup: z.number().int().min(0).optional(),
+    pairWith: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a rule id')
+      .optional(),
     entropy: z.number().min(0).max(8).optional(),
     allowlist: allowlistSchema.optional(),
     examples: z.array(z.string()).min(1, 'every rule needs at least one example that it matches'),

@@ -1,7 +1,9 @@
 // Scan command base: shared flags → one scan, the report rendered to stdout or --output, the exit code set.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, reasonOf } from '../errors.ts';
+import type { ConfigFiles } from '../config/files.ts';
+import type { ScanResult } from '../model/result.ts';
 import type { Json } from '../report/json.ts';
 import type { ExecuteScanOptions } from '../scan/execute.ts';
 import { BaseCommand } from './base.ts';
@@ -20,6 +22,27 @@ export abstract class ScanCommand extends BaseCommand<Json> {
     }
   }
 
+  /** Keeps a redacted copy of the report for `respond incident --finding`; a failure is a warning, never fatal. */
+  private async saveFindings(flags: ScanFlagValues, result: ScanResult, shown: Json): Promise<void> {
+    const [{ resolveStateDir }, { saveScan }, { reportValue }] = await Promise.all([
+      import('../state/dir.ts'),
+      import('../state/scans.ts'),
+      import('../report/json.ts'),
+    ]);
+    const redacted = flags['show-secrets']
+      ? reportValue(result, { showSecrets: false, color: false, toolVersion: this.config.version })
+      : shown;
+    const dir = resolveStateDir(flags['state-dir']);
+    try {
+      const file = saveScan(dir, redacted);
+      if (flags.verbose) process.stderr.write(`saved the findings (redacted) to ${file}\n`);
+    } catch (e) {
+      this.addWarning(
+        `could not save the findings to ${dir} (${reasonOf(e)}); pass --no-save, or --state-dir DIR`,
+      );
+    }
+  }
+
   /**
    * Runs one scan with the shared flags (`root` is where config and ignore files are looked for), writes the
    * report, sets the exit code, and returns the JSON report (the `--json` result).
@@ -28,12 +51,14 @@ export abstract class ScanCommand extends BaseCommand<Json> {
     flags: ScanFlagValues,
     root: string,
     makeSource: ExecuteScanOptions['makeSource'],
+    extra: { readonly configFiles?: ConfigFiles | undefined } = {},
   ): Promise<Json> {
-    const [{ executeScan }, { REPORTERS }, { reportValue }] = await Promise.all([
+    const [{ executeScan, assertWritable }, { REPORTERS }, { reportValue }] = await Promise.all([
       import('../scan/execute.ts'),
       import('../report/registry.ts'),
       import('../report/json.ts'),
     ]);
+    if (flags.output !== undefined) assertWritable(resolve(process.cwd(), flags.output), '--output');
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
     process.once('SIGINT', onSigint);
@@ -57,6 +82,7 @@ export abstract class ScanCommand extends BaseCommand<Json> {
         maxFileSize: flags['max-file-size'],
         includeBinary: flags['include-binary'],
         makeSource,
+        configFiles: extra.configFiles,
         signal: controller.signal,
         ...(showProgress
           ? {
@@ -84,8 +110,12 @@ export abstract class ScanCommand extends BaseCommand<Json> {
       if (flags.output !== undefined) writeFileSync(resolve(process.cwd(), flags.output), report);
       else if (!this.jsonEnabled()) await new Promise<void>((r) => process.stdout.write(report, () => r()));
       this.setExitCode(outcome.exitCode);
-      // The report as a value is only needed for the --json envelope (building it scrubs every string again).
-      return this.jsonEnabled() ? reportValue(outcome.result, { ...renderOptions, color: false }) : null;
+      // The report as a value is only needed for the --json envelope and --save (building it scrubs every string).
+      const save = flags.save && outcome.result.findings.length > 0;
+      const value =
+        this.jsonEnabled() || save ? reportValue(outcome.result, { ...renderOptions, color: false }) : null;
+      if (save) await this.saveFindings(flags, outcome.result, value);
+      return value;
     } finally {
       process.removeListener('SIGINT', onSigint);
     }

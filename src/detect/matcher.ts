@@ -19,13 +19,16 @@ export function compileNative(
   pattern: string,
   group: number | undefined,
   modifiers = SUPPORTS_MODIFIERS,
+  identifierGroup?: number,
 ): Matcher {
   const split = splitFlags(pattern);
   const lower = !modifiers && /\(\?-?i:/.test(split.source);
   const source = lower ? lowerModifiers(split.source, split.ignoreCase) : split.source;
   const ignoreCase = lower ? false : split.ignoreCase;
   const re = new RegExp(source, `gd${ignoreCase ? 'i' : ''}`);
-  const secretGroup = checkGroup(new RegExp(`${source}|`).exec('')!.length - 1, group);
+  const groups = new RegExp(`${source}|`).exec('')!.length - 1;
+  const secretGroup = checkGroup(groups, group);
+  const idGroup = checkIdentifierGroup(groups, identifierGroup);
   return {
     engine: 'native',
     hits(text, deadline, now) {
@@ -39,7 +42,14 @@ export function compileNative(
             if (m[0].length === 0) r.lastIndex++;
             const g = m.indices?.[secretGroup];
             if (g !== undefined) {
-              yield { start: m.index, end: m.index + m[0].length, secretStart: g[0], secretEnd: g[1] };
+              const id = idGroup === undefined ? undefined : m.indices?.[idGroup];
+              yield {
+                start: m.index,
+                end: m.index + m[0].length,
+                secretStart: g[0],
+                secretEnd: g[1],
+                ...(id === undefined ? {} : { idStart: id[0], idEnd: id[1] }),
+              };
             }
             if (now() > deadline) {
               cut = true;
@@ -54,10 +64,11 @@ export function compileNative(
 }
 
 /** Compiles with RE2 semantics (linear time: no backreferences or lookaround). */
-export function compileRe2(pattern: string, group: number | undefined): Matcher {
+export function compileRe2(pattern: string, group: number | undefined, identifierGroup?: number): Matcher {
   const { source, ignoreCase } = splitFlags(pattern);
   const re = RE2JS.compile(source, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
   const secretGroup = checkGroup(re.groupCount(), group);
+  const idGroup = checkIdentifierGroup(re.groupCount(), identifierGroup);
   return {
     engine: 're2',
     hits(text, deadline, now) {
@@ -71,7 +82,15 @@ export function compileRe2(pattern: string, group: number | undefined): Matcher 
             const start = m.start(0);
             const end = m.end(0);
             const s = m.start(secretGroup);
-            if (s >= 0) yield { start, end, secretStart: s, secretEnd: m.end(secretGroup) };
+            const id = idGroup === undefined ? -1 : m.start(idGroup);
+            if (s >= 0)
+              yield {
+                start,
+                end,
+                secretStart: s,
+                secretEnd: m.end(secretGroup),
+                ...(id < 0 ? {} : { idStart: id, idEnd: m.end(idGroup) }),
+              };
             from = end > start ? end : end + 1;
             if (now() > deadline) {
               cut = true;
@@ -92,4 +111,11 @@ function checkGroup(groups: number, secretGroup: number | undefined): number {
     throw new Error(`secretGroup ${secretGroup} but the regex has only ${groups} capture group(s)`);
   }
   return secretGroup;
+}
+
+function checkIdentifierGroup(groups: number, identifierGroup: number | undefined): number | undefined {
+  if (identifierGroup !== undefined && identifierGroup > groups) {
+    throw new Error(`identifierGroup ${identifierGroup} but the regex has only ${groups} capture group(s)`);
+  }
+  return identifierGroup;
 }

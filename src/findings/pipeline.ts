@@ -2,6 +2,7 @@
 import type { Finding, Location, Match } from '../model/match.ts';
 import { fingerprint } from './fingerprint.ts';
 import { redact } from './redact.ts';
+import { firstSeen } from '../provenance/registry.ts';
 
 export const INLINE_ALLOW = 'keyspill:allow';
 
@@ -50,8 +51,48 @@ export function dropShadowedGeneric(matches: readonly Match[]): Match[] {
   });
 }
 
+/** How far (in lines) an identifier may sit from the secret it pairs with: a profile block, a JSON object. */
+export const PAIR_LINES = 5;
+
+/**
+ * Pairs each match of a rule that declares `pairWith` with the nearest match of that rule in the same place
+ * (same item, within PAIR_LINES lines, the preceding one on a tie): the secret takes the identifier, and the
+ * identifier's own match is dropped, so a key id and its secret are one finding.
+ */
+export function pairMatches(matches: readonly Match[]): Match[] {
+  if (!matches.some((m) => m.pairWith !== undefined)) return [...matches];
+  const byPlace = new Map<string, Match[]>();
+  for (const m of matches) {
+    if (m.identifier === undefined) continue;
+    const key = `${m.ruleId}\0${placeKey(m.location)}`;
+    const list = byPlace.get(key);
+    if (list === undefined) byPlace.set(key, [m]);
+    else list.push(m);
+  }
+  const consumed = new Set<Match>();
+  const paired = new Map<Match, Match>();
+  for (const m of matches) {
+    if (m.pairWith === undefined) continue;
+    let best: Match | undefined;
+    let bestDistance = Infinity;
+    for (const c of byPlace.get(`${m.pairWith}\0${placeKey(m.location)}`) ?? []) {
+      const d = m.location.line - c.location.line;
+      // Nearest first; at equal distance, the identifier before the secret (d > 0) wins.
+      const score = Math.abs(d) * 2 + (d >= 0 ? 0 : 1);
+      if (Math.abs(d) <= PAIR_LINES && score < bestDistance) {
+        best = c;
+        bestDistance = score;
+      }
+    }
+    if (best === undefined) continue;
+    consumed.add(best);
+    paired.set(m, { ...m, identifier: best.identifier });
+  }
+  return matches.filter((m) => !consumed.has(m)).map((m) => paired.get(m) ?? m);
+}
+
 function placeKey(l: Location): string {
-  return `${l.path}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
+  return `${l.path}\0${l.member ?? ''}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
 }
 
 function overlaps(a: Location, b: Location): boolean {
@@ -66,35 +107,63 @@ function overlaps(a: Location, b: Location): boolean {
 }
 
 function locationKey(l: Location): string {
-  return `${l.path}\0${l.line}\0${l.column}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
+  return `${l.path}\0${l.member ?? ''}\0${l.line}\0${l.column}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
 }
 
 const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 /** Groups matches of the same rule and secret into one finding with all its locations. */
 export function groupFindings(matches: readonly Match[]): Finding[] {
-  const byFp = new Map<string, { first: Match; locations: Map<string, Location> }>();
+  const byFp = new Map<
+    string,
+    { first: Match; identifier: string | undefined; locations: Map<string, Location> }
+  >();
   for (const m of matches) {
     const fp = fingerprint(m.ruleId, m.secret);
     let g = byFp.get(fp);
-    if (g === undefined) byFp.set(fp, (g = { first: m, locations: new Map() }));
+    if (g === undefined) byFp.set(fp, (g = { first: m, identifier: undefined, locations: new Map() }));
+    g.identifier ??= m.identifier;
     g.locations.set(locationKey(m.location), m.location);
   }
-  return [...byFp.entries()].map(([fp, { first, locations }]) => ({
-    fingerprint: fp,
-    ruleId: first.ruleId,
-    kind: first.kind,
-    severity: first.severity,
-    description: first.description,
-    secret: first.secret,
-    redacted: redact(first.secret),
-    entropy: first.entropy,
-    locations: [...locations.values()].sort(compareLocations),
-  }));
+  return [...byFp.entries()].map(([fp, { first, identifier, locations }]) => {
+    const sorted = [...locations.values()].sort(compareLocations);
+    const seen = earliest(sorted.map((l) => firstSeen(l.provenance)));
+    return {
+      fingerprint: fp,
+      ruleId: first.ruleId,
+      kind: first.kind,
+      severity: first.severity,
+      description: first.description,
+      secret: first.secret,
+      redacted: redact(first.secret),
+      entropy: first.entropy,
+      ...(identifier === undefined ? {} : { identifier }),
+      ...(seen === undefined ? {} : { firstSeen: seen }),
+      locations: sorted,
+    };
+  });
+}
+
+/** The earliest of ISO 8601 times (compared as instants, whatever their offsets). */
+function earliest(times: readonly (string | undefined)[]): string | undefined {
+  let best: string | undefined;
+  let bestMs = Infinity;
+  for (const t of times) {
+    const ms = t === undefined ? NaN : Date.parse(t);
+    if (!Number.isNaN(ms) && ms < bestMs) {
+      best = t;
+      bestMs = ms;
+    }
+  }
+  return best;
 }
 
 function compareLocations(a: Location, b: Location): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column;
+  const am = a.member ?? '';
+  const bm = b.member ?? '';
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  if (am !== bm) return am < bm ? -1 : 1;
+  return a.line - b.line || a.column - b.column;
 }
 
 /** Stable order: by first location, then severity, then fingerprint. */

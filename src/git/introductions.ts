@@ -166,31 +166,3 @@ export async function defaultHead(ctx: GitContext, bare: boolean): Promise<strin
   }
   return undefined;
 }
-
-/**
- * Refs (those `filter` accepts) from which each commit is reachable, for at most `limit` commits. A commit held
- * by more than `maxRefs` refs gets no list: naming every tag of a long-lived secret says nothing useful.
- */
-export async function refsContaining(
-  ctx: GitContext,
-  commits: readonly string[],
-  filter: (ref: string) => boolean,
-  o: { readonly limit?: number; readonly maxRefs?: number } = {},
-): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  const todo = commits.slice(0, o.limit ?? 16);
-  const maxRefs = o.maxRefs ?? 20;
-  const worker = async (): Promise<void> => {
-    for (let c = todo.shift(); c !== undefined; c = todo.shift()) {
-      const r = await runGit(ctx, ['for-each-ref', `--contains=${c}`, '--format=%(refname)']);
-      if (r.code !== 0) continue;
-      const refs = r.stdout
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l !== '' && filter(l));
-      if (refs.length <= maxRefs) out.set(c, refs);
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  return out;
-}

@@ -8,6 +8,8 @@ export type Encoding = 'base64' | 'hex' | 'percent';
 export interface Location {
   readonly provenance: Provenance;
   readonly path: string;
+  /** The path inside an archive at `path` (`lib/app.jar!/config/app.properties` is path + `!/` + member). */
+  readonly member?: string;
   /** 1-based line and column of the secret in the original text. */
   readonly line: number;
   readonly column: number;
@@ -25,6 +27,10 @@ export interface Match {
   readonly entropy: number;
   /** From a rule tagged `generic`: yields to a specific rule that matched the same place. */
   readonly generic: boolean;
+  /** The credential's public identifier (its rule's `identifierGroup`, or the paired rule's), e.g. `AKIA…`. */
+  readonly identifier?: string | undefined;
+  /** The rule that supplies this match's identifier when both match in the same place (`pairWith`). */
+  readonly pairWith?: string | undefined;
   readonly location: Location;
   /** The text of the line holding the match start (for inline allow comments); never reported. */
   readonly lineText: string;
@@ -40,5 +46,9 @@ export interface Finding {
   readonly secret: string;
   readonly redacted: string;
   readonly entropy: number;
+  /** The credential's public identifier (not secret): what revocation and audit look it up by. */
+  readonly identifier?: string | undefined;
+  /** The earliest time any of its places exposed it (a commit date, a layer's creation), ISO 8601, if known. */
+  readonly firstSeen?: string | undefined;
   readonly locations: readonly Location[];
 }

@@ -23,6 +23,16 @@ export interface RuleSpec {
   readonly keywords: readonly string[];
   readonly regex: string;
   readonly secretGroup: number;
+  /**
+   * The capture group holding the credential's public identifier (an AWS access key id, an app id): not secret,
+   * and what revocation and audit need. It may be the secret group itself (a rule for the identifier alone).
+   */
+  readonly identifierGroup?: number;
+  /**
+   * A rule whose match in the same fragment (within a few lines) supplies this match's identifier: the two form
+   * one finding (the secret, with the identifier), e.g. an AWS secret access key and its access key id.
+   */
+  readonly pairWith?: string;
   readonly entropy?: number;
   readonly allowlist?: Partial<Allowlist>;
   readonly examples: readonly string[];
@@ -35,6 +45,9 @@ export interface RegexHit {
   readonly end: number;
   readonly secretStart: number;
   readonly secretEnd: number;
+  /** The identifier group's span, when the rule has one and it took part in the match. */
+  readonly idStart?: number;
+  readonly idEnd?: number;
 }
 
 /** A compiled regex behind one interface, whatever engine runs it. */
@@ -67,7 +80,8 @@ export interface CompiledRule {
 
 export interface CompiledAllowlist {
   readonly paths: readonly ((path: string) => boolean)[];
-  readonly regexes: readonly RegExp[];
+  /** Native RegExp for built-in rules, RE2 (linear time) for anything a user wrote. */
+  readonly regexes: readonly { test(s: string): boolean }[];
   readonly regexTarget: AllowTarget;
   readonly stopwords: readonly string[];
 }

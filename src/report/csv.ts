@@ -2,6 +2,7 @@
 import type { Finding, Location } from '../model/match.ts';
 import type { ScanResult } from '../model/result.ts';
 import { csvColumns } from '../provenance/registry.ts';
+import { shownPath } from './place.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
 
@@ -16,6 +17,7 @@ export const CSV_COLUMNS = [
   'redacted',
   'provenance',
   'commit',
+  'identifier',
 ] as const;
 
 /** Cells starting with these are read as formulas by spreadsheets (OWASP: = + - @, tab, carriage return). */
@@ -34,12 +36,13 @@ function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[]
     f.ruleId,
     f.kind,
     f.severity,
-    l.path,
+    shownPath(l),
     l.line,
     l.column,
     f.redacted,
     l.provenance.kind,
     csvColumns(l.provenance).commit,
+    f.identifier ?? '',
   ];
   if (showSecrets) cells.push(f.secret);
   return cells;

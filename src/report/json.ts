@@ -19,6 +19,7 @@ function round2(n: number): number {
 function location(l: Location): Json {
   return {
     path: l.path,
+    ...(l.member === undefined ? {} : { member: l.member }),
     line: l.line,
     column: l.column,
     endLine: l.endLine,
@@ -39,6 +40,8 @@ function finding(f: Finding, showSecrets: boolean): Json {
   };
   if (showSecrets) out['secret'] = f.secret;
   out['entropy'] = round2(f.entropy);
+  if (f.identifier !== undefined) out['identifier'] = f.identifier;
+  if (f.firstSeen !== undefined) out['firstSeen'] = f.firstSeen;
   out['locations'] = f.locations.map(location);
   return out;
 }
@@ -59,6 +62,13 @@ function summary(s: ScanSummary): Json {
     findings: s.findings,
     ignored: s.ignored,
     baselined: s.baselined,
+    suppressed: {
+      configAllowlist: s.suppressed.configAllowlist,
+      ruleAllowlists: s.suppressed.ruleAllowlists,
+      inlineAllow: s.suppressed.inlineAllow,
+      ignoreFile: s.suppressed.ignoreFile,
+      baseline: s.suppressed.baseline,
+    },
     skipped,
     skippedItems: s.skippedItems.map((i) =>
       i.detail === undefined

@@ -5,7 +5,7 @@ import type { ScanResult } from '../model/result.ts';
 import type { Severity } from '../model/rule.ts';
 import { HISTORY_NOTE } from '../provenance/git.ts';
 import { sarifProperties, sarifUnderSourceRoot } from '../provenance/registry.ts';
-import { IGNORE_FILE, incidentCommand, rotateAdvice } from './advice.ts';
+import { IGNORE_FILE, incidentCommand, rotateAdvice, suppressionParts } from './advice.ts';
 import { INLINE_ALLOW } from '../findings/pipeline.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
@@ -66,7 +66,7 @@ function helpMarkdown(f: Finding): string {
     '',
     '### Open an incident',
     '',
-    `Run \`${incidentCommand('<fingerprint>')}\` with the result's \`${FINGERPRINT_KEY}\` partial fingerprint to walk through containment.`,
+    `Scan the repository with keyspill (it keeps the findings), then run \`${incidentCommand('<fingerprint>')}\` with the result's \`${FINGERPRINT_KEY}\` partial fingerprint to walk through containment (or pass the JSON report with \`--report FILE\`).`,
     '',
     '### False positive?',
     '',
@@ -79,7 +79,7 @@ function helpText(f: Finding): string {
     `${f.description} (kind ${f.kind}, severity ${f.severity}).`,
     `Rotate or revoke: ${rotateAdvice(f.kind)}`,
     HISTORY_NOTE,
-    `Open an incident: ${incidentCommand('<fingerprint>')} (the result's ${FINGERPRINT_KEY} partial fingerprint).`,
+    `Open an incident: ${incidentCommand('<fingerprint>')} (the result's ${FINGERPRINT_KEY} partial fingerprint), after a local keyspill scan or with --report FILE.`,
     `False positive: add the fingerprint to ${IGNORE_FILE}, or put ${INLINE_ALLOW} in a comment on the line.`,
   ].join('\n');
 }
@@ -129,6 +129,9 @@ function result(
   const properties = sarifProperties(l.provenance);
   if (properties !== undefined) out.properties = { ...properties };
   if (l.decodedFrom.length > 0) out.properties = { ...out.properties, decodedFrom: [...l.decodedFrom] };
+  if (f.identifier !== undefined) out.properties = { ...out.properties, identifier: f.identifier };
+  // The archive is the artifact code scanning can show; the member inside it is named here.
+  if (l.member !== undefined) out.properties = { ...out.properties, member: l.member };
   return out;
 }
 
@@ -143,7 +146,13 @@ function invocation(scan: ScanResult): Invocation {
     })),
     ...scan.summary.notes.map((n): Notification => ({ level: 'note', message: { text: n } })),
   ];
-  const inv: Invocation = { executionSuccessful: !scan.summary.incomplete };
+  const suppressed = suppressionParts(scan.summary);
+  if (suppressed.length > 0)
+    notes.push({ level: 'note', message: { text: `Suppressed: ${suppressed.join(', ')}.` } });
+  const inv: Invocation = {
+    executionSuccessful: !scan.summary.incomplete,
+    properties: { suppressed: { ...scan.summary.suppressed } },
+  };
   if (notes.length > 0) inv.toolExecutionNotifications = notes;
   return inv;
 }

@@ -4,7 +4,14 @@ import type { Match } from '../model/match.ts';
 import type { Skipped } from '../model/result.ts';
 
 export type SourceEvent =
-  | { readonly type: 'fragment'; readonly fragment: Fragment; readonly bytes: number }
+  | {
+      readonly type: 'fragment';
+      readonly fragment: Fragment;
+      /** Bytes of the item this fragment adds (a window's overlap with the next is not counted twice). */
+      readonly bytes: number;
+      /** A later window of an item already counted. */
+      readonly continued?: boolean;
+    }
   | { readonly type: 'skip'; readonly skipped: Skipped; readonly incomplete: boolean }
   | { readonly type: 'note'; readonly note: string; readonly incomplete: boolean };
 
@@ -23,5 +30,5 @@ export interface Source {
    * Called once with every match after scanning: a source may enrich provenance (e.g. attribute a git
    * blob to the commits and paths that introduced it) or fan a match out to several locations.
    */
-  resolve?(matches: Match[]): Promise<Resolved>;
+  resolve?(matches: Match[], signal: AbortSignal): Promise<Resolved>;
 }

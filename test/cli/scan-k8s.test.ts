@@ -280,8 +280,8 @@ test('the text report names object and field, and gives the ConfigMap and last-a
   assert.match(r.stdout, /move the value to a Secret or an external secret store, then rotate it/);
   assert.match(r.stdout, /last-applied-configuration annotation, which anyone who can read/);
   assert.match(r.stdout, /base64 is an encoding, not encryption/);
-  for (const secret of [S.aws, S.plain, S.applied, S.stripe])
-    assert.ok(!r.stdout.includes(secret), 'redacted');
+  // (An AWS access key ID is the key's public identifier, shown as such; its secret is what is redacted.)
+  for (const secret of [S.plain, S.applied, S.stripe]) assert.ok(!r.stdout.includes(secret), 'redacted');
   assert.ok(!r.stdout.includes(b64(S.plain)), 'not even in base64');
 });
 
@@ -490,7 +490,7 @@ test('inline keyspill:allow, .keyspillignore and a baseline silence Kubernetes f
   const r = runCli(['scan', 'k8s', 'a.yaml', '--ignore-file', '/dev/null', '--write-baseline', 'base.json'], {
     cwd: root,
   });
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 0, 'writing the baseline accepts the findings');
   assert.equal(
     runCli(['scan', 'k8s', 'a.yaml', '--ignore-file', '/dev/null', '--baseline', 'base.json'], { cwd: root })
       .code,
@@ -607,5 +607,5 @@ test('SARIF: valid, the manifest under the source root, the object in the result
   assert.equal(result.properties?.['objectKind'], 'Secret');
   assert.equal(result.properties?.['namespace'], 'shop');
   assert.equal(result.properties?.['name'], 'shop-secret');
-  for (const secret of [S.applied, S.aws, S.plain]) assert.ok(!r.stdout.includes(secret));
+  for (const secret of [S.applied, S.plain, S.stripe]) assert.ok(!r.stdout.includes(secret));
 });

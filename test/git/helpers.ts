@@ -13,6 +13,7 @@ import { gitHistorySource, type GitHistoryOptions } from '../../src/sources/git-
 import { openRepo } from '../../src/git/repo.ts';
 import type { RevisionSpec } from '../../src/model/revisions.ts';
 import { gitStagedSource } from '../../src/sources/git-staged.ts';
+import { TEST_STATE_DIR } from '../helpers/cli.ts';
 import { tempDir, writeTree } from '../helpers/tmp.ts';
 
 export const CORPORA = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpora');
@@ -39,6 +40,7 @@ export function gitEnv(date = '2021-01-01T00:00:00Z'): NodeJS.ProcessEnv {
   for (const k of Object.keys(env)) if (k.startsWith('GIT_')) delete env[k];
   return {
     ...env,
+    KEYSPILL_STATE_DIR: TEST_STATE_DIR,
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_AUTHOR_NAME: 'Alice Author',

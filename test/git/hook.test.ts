@@ -27,15 +27,19 @@ test('install, then a commit adding an AWS key is blocked with instructions, and
   assert.ok((statSync(hook).mode & 0o111) !== 0, 'executable');
 
   const head = repo.git('rev-parse', 'HEAD');
-  repo.write({ 'deploy.env': `REGION=eu\nAWS_ACCESS_KEY_ID=${KEYS[0]}\n` });
+  const secretKey = 'Tg0pz8Jii8hkLx4+PnUisM8GmKs3a2DK+9qz/lie';
+  repo.write({
+    'deploy.env': `REGION=eu\nAWS_ACCESS_KEY_ID=${KEYS[0]}\nAWS_SECRET_ACCESS_KEY=${secretKey}\n`,
+  });
   repo.git('add', 'deploy.env');
   const blocked = commit(repo.dir, 'add deploy config');
   assert.notEqual(blocked.code, 0, blocked.out);
   assert.match(blocked.out, /git restore --staged/);
   assert.match(blocked.out, /keyspill:allow/);
   assert.match(blocked.out, /\.keyspillignore/);
-  assert.match(blocked.out, /deploy\.env:2/);
-  assert.ok(!blocked.out.includes(KEYS[0]), 'redacted');
+  assert.match(blocked.out, /deploy\.env:3/);
+  assert.ok(!blocked.out.includes(secretKey), 'redacted');
+  assert.match(blocked.out, new RegExp(`Identifier +${KEYS[0]}`), 'the key ID names the key to deactivate');
   assert.equal(repo.git('rev-parse', 'HEAD'), head);
 
   repo.git('restore', '--staged', 'deploy.env');

@@ -1,8 +1,14 @@
 // Test helper: run the built CLI (bin/run.js → dist/) as a user would, capturing code and output.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'run.js');
+
+/** Saved scans and incidents of CLI runs go to a private folder, never the user's state home. */
+export const TEST_STATE_DIR = mkdtempSync(join(tmpdir(), 'keyspill-state-'));
+process.once('exit', () => rmSync(TEST_STATE_DIR, { recursive: true, force: true }));
 
 export interface CliResult {
   readonly code: number;
@@ -18,7 +24,7 @@ export function runCli(
     cwd: o.cwd,
     input: o.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...o.env },
+    env: { ...process.env, NO_COLOR: '1', KEYSPILL_STATE_DIR: TEST_STATE_DIR, ...o.env },
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -8,7 +8,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { runCliAsync, type CliResult } from '../helpers/cli.ts';
 import { FAKE_CONTEXT, startFakeKubeApi, type FakeKubeApi } from '../helpers/fake-kube-api.ts';
 import { ensureBinaries } from '../helpers/kube.ts';
-import { clusterSource } from '../../src/sources/k8s/cluster-source.ts';
+import { openCluster } from '../../src/sources/k8s/cluster-source.ts';
 import { LIVE_KINDS } from '../../src/sources/k8s/kinds.ts';
 
 const AWS = 'AKIAQYLPMN5HFIQR7XYA';
@@ -84,12 +84,14 @@ async function scan(args: string[]): Promise<{ r: CliResult; rep: Report; ms: nu
 
 /** The list requests kubectl made: path, limit and decoded continue offset (kubectl adds its own timeout=). */
 const pages = (): string[] =>
-  fake().requests.map((q) => {
-    const [path, query] = q.split('?') as [string, string | undefined];
-    const p = new URLSearchParams(query);
-    const token = p.get('continue');
-    return `${path} limit=${p.get('limit')}${token === null ? '' : ` from=${Buffer.from(token, 'base64').toString()}`}`;
-  });
+  fake()
+    .requests.filter((q) => q.startsWith('/api/v1/configmaps'))
+    .map((q) => {
+      const [path, query] = q.split('?') as [string, string | undefined];
+      const p = new URLSearchParams(query);
+      const token = p.get('continue');
+      return `${path} limit=${p.get('limit')}${token === null ? '' : ` from=${Buffer.from(token, 'base64').toString()}`}`;
+    });
 
 const names = (rep: Report): string[] =>
   rep.findings.flatMap((f) => f.locations.map((l) => l.provenance.name)).sort();
@@ -146,7 +148,7 @@ test('a page slower than --request-timeout: named, the rest of that list given u
 test('a page larger than the page bound is asked again with a smaller limit, down to one object', async () => {
   fake().faults = {};
   fake().requests.length = 0;
-  const src = clusterSource({
+  const src = await openCluster({
     kubeconfig: fake().kubeconfig,
     context: undefined,
     namespaces: undefined,
@@ -163,6 +165,8 @@ test('a page larger than the page bound is asked again with a smaller limit, dow
     if (ev.type === 'note') notes.push(ev.note);
     if (ev.type === 'fragment') fragments.push(ev.fragment.path);
   }
+  // openCluster asked the server's version first, as the scan's user.
+  assert.match(fake().requests[0]!, /^\/version/);
   const limits = pages().map((p) => /limit=(\d+)/.exec(p)?.[1]);
   // 8 (too big) → 4 (cm-0…3), then the next page at 4 (too big) → 2 (too big) → 1 (cm-4) → 1 (cm-5 alone: too big).
   assert.deepEqual(limits, ['8', '4', '4', '2', '1', '1']);

@@ -151,6 +151,7 @@ const emptySummary: ScanSummary = {
   findings: 0,
   ignored: 0,
   baselined: 0,
+  suppressed: { configAllowlist: 0, ruleAllowlists: 0, inlineAllow: 0, ignoreFile: 0, baseline: 0 },
   skipped: {},
   skippedItems: [],
   cutShort: [],
@@ -167,6 +168,7 @@ const full: ScanResult = {
     findings: 2,
     ignored: 1,
     baselined: 2,
+    suppressed: { configAllowlist: 4, ruleAllowlists: 0, inlineAllow: 3, ignoreFile: 1, baseline: 2 },
     skipped: { binary: 3, 'too-large': 1, unreadable: 2 },
     skippedItems: [
       { path: 'img/logo.png', reason: 'binary' },
@@ -298,7 +300,7 @@ test('sarif: rules, results, fingerprints, locations and git properties', () => 
   assert.equal(rules[0]!.properties?.['security-severity'], '9.5');
   assert.equal(rules[1]!.properties?.['security-severity'], '5.5');
   assert.equal(rules[0]!.defaultConfiguration?.level, 'error');
-  assert.match(rules[0]!.help?.markdown ?? '', /keyspill respond incident --fingerprint/);
+  assert.match(rules[0]!.help?.markdown ?? '', /keyspill respond incident --finding/);
   const results = run.results ?? [];
   assert.equal(results.length, 6);
   for (const r of results) {
@@ -364,7 +366,7 @@ test('text: findings, locations, next steps and summary', () => {
     'introducing commit unknown',
     'Rotate: Deactivate the access key in IAM',
     'does not remove it from git history',
-    'keyspill respond incident --fingerprint aws-access-key-id:0123456789abcdef',
+    'keyspill respond incident --finding aws-access-key-id:0123456789abcdef',
     '.keyspillignore',
     'keyspill:allow',
     '2 findings: 1 critical, 1 medium',
@@ -373,7 +375,7 @@ test('text: findings, locations, next steps and summary', () => {
     'rule generic-token exceeded its time budget on vendor/huge.min.js',
     'Note: 2 paths could not be read',
     'Scan incomplete',
-    '1 ignored by .keyspillignore, 2 in the baseline',
+    'Suppressed: 4 by the allowlist in .keyspill.yaml, 3 by inline keyspill:allow, 1 by .keyspillignore, 2 in the baseline',
   ]) {
     assert.ok(out.includes(expected), `text lacks ${JSON.stringify(expected)}\n${out}`);
   }
@@ -412,22 +414,25 @@ test('text: no findings says so and still summarises', () => {
 test('csv: header, one row per location, RFC 4180 quoting and formula guard', () => {
   const out = REPORTERS.csv.render(full, hidden);
   const lines = out.split('\r\n');
-  assert.equal(lines[0], 'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit');
+  assert.equal(
+    lines[0],
+    'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier',
+  );
   assert.equal(lines.at(-1), '', 'every record ends with CRLF');
   assert.equal(
     lines[3],
-    `aws-access-key-id:0123456789abcdef,aws-access-key-id,aws-access-key,critical,deploy/old name.sh,4,1,AKIA…(20),git,${commit.commit}`,
+    `aws-access-key-id:0123456789abcdef,aws-access-key-id,aws-access-key,critical,deploy/old name.sh,4,1,AKIA…(20),git,${commit.commit},`,
   );
   // The staged path starts with '=' and holds a quote, a comma and a newline.
-  assert.ok(out.includes(`,"'=HYPERLINK(""x""),a\nb.env",1,1,tok_…(22),staged,\r\n`), out);
+  assert.ok(out.includes(`,"'=HYPERLINK(""x""),a\nb.env",1,1,tok_…(22),staged,,\r\n`), out);
   assert.equal(
     REPORTERS.csv.render(empty, hidden),
-    'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit\r\n',
+    'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier\r\n',
   );
   const withSecret = REPORTERS.csv.render(full, shown);
   assert.ok(
     withSecret.startsWith(
-      'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,secret\r\n',
+      'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,secret\r\n',
     ),
   );
   assert.ok(withSecret.includes(`,"tok_Zx9""q,w\nerty=123456"\r\n`));

@@ -118,13 +118,13 @@ export default class ScanK8s extends ScanCommand {
           'scan manifests and the cluster in two runs',
         );
       const requestTimeoutMs = parseDuration('--request-timeout', flags['request-timeout']);
-      const [{ clusterSource }, { selectKinds }] = await Promise.all([
+      const [{ openCluster }, { selectKinds }] = await Promise.all([
         import('../../sources/k8s/cluster-source.ts'),
         import('../../sources/k8s/kinds.ts'),
       ]);
       const kinds = selectKinds(flags.kinds);
       return this.scanWith(flags, cwd, (policy) =>
-        clusterSource({
+        openCluster({
           kubeconfig: flags.kubeconfig === undefined ? undefined : resolve(cwd, flags.kubeconfig),
           context: flags.context,
           namespaces: flags.namespace,

@@ -55,26 +55,61 @@ function serverUser(message: string): string | undefined {
   return /User "([^"]+)"/.exec(message)?.[1];
 }
 
-export function clusterSource(o: ClusterSourceOptions): Source {
+function remoteError(info: ClusterInfo, r: Extract<RawResult, { ok: false }>): RemoteError {
+  const who = `user "${info.user}" (context "${info.context}", ${info.server})`;
+  return new RemoteError(
+    { endpoint: `${info.server} (context ${info.context})`, principal: info.user },
+    r.kind === 'unauthorized'
+      ? `the API server of context "${info.context}" rejected the credentials of ${who}: ${r.message}`
+      : `cannot reach the API server of context "${info.context}" (${info.server}): ${r.message}`,
+    r.kind === 'unauthorized'
+      ? `refresh the credentials (kubectl --context ${info.context} get namespaces should work), then scan again`
+      : `check that the cluster is up and reachable (VPN, proxy), and that kubectl --context ${info.context} get namespaces works`,
+  );
+}
+
+/**
+ * Reads the kubeconfig and asks the API server its version (as the scan's user, through any credential plugin),
+ * then returns the source. What fails here fails the command before anything is scanned, with what to do: a
+ * missing kubectl, an unknown context, an unreachable server, rejected credentials.
+ */
+export async function openCluster(o: ClusterSourceOptions): Promise<Source> {
+  const ko: KubectlOptions = {
+    kubeconfig: o.kubeconfig,
+    context: o.context,
+    requestTimeoutMs: o.requestTimeoutMs,
+    env: o.env,
+    signal: new AbortController().signal,
+  };
+  const info = await clusterInfo(ko);
+  const probe = await getRaw({ ...ko, context: info.context }, '/version', 1024 * 1024);
+  if (
+    !probe.ok &&
+    (probe.kind === 'unreachable' || probe.kind === 'unauthorized' || probe.kind === 'timeout')
+  )
+    throw remoteError(info, probe);
+  return clusterSource(o, info);
+}
+
+/** The source for a cluster whose kubeconfig was read (`openCluster`). */
+export function clusterSource(o: ClusterSourceOptions, info: ClusterInfo): Source {
   const collector = createK8sCollector();
   const maxPageBytes = o.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES;
   const seconds = Math.max(1, Math.ceil(o.requestTimeoutMs / 1000));
 
   return {
     name: 'k8s',
-    targets: [o.context ?? '(current context)'],
+    targets: [info.context],
 
     async *events(signal) {
-      const base: KubectlOptions = {
+      // Pin the context: the kubeconfig's current context may change while we list.
+      const ko: KubectlOptions = {
         kubeconfig: o.kubeconfig,
-        context: o.context,
+        context: info.context,
         requestTimeoutMs: o.requestTimeoutMs,
         env: o.env,
         signal,
       };
-      const info = await clusterInfo(base);
-      // Pin the context: the kubeconfig's current context may change while we list.
-      const ko: KubectlOptions = { ...base, context: info.context };
       const source: K8sSource = {
         type: 'cluster',
         context: info.context,
@@ -87,18 +122,9 @@ export function clusterSource(o: ClusterSourceOptions): Source {
         note: text,
         incomplete,
       });
-      let reached = false;
-
-      const unreachable = (r: Extract<RawResult, { ok: false }>): RemoteError =>
-        new RemoteError(
-          { endpoint: `${info.server} (context ${info.context})`, principal: info.user },
-          r.kind === 'unauthorized'
-            ? `the API server of context "${info.context}" rejected the credentials of ${who}: ${r.message}`
-            : `cannot reach the API server of context "${info.context}" (${info.server}): ${r.message}`,
-          r.kind === 'unauthorized'
-            ? `refresh the credentials (kubectl --context ${info.context} get namespaces should work), then scan again`
-            : `check that the cluster is up and reachable (VPN, proxy), and that kubectl --context ${info.context} get namespaces works`,
-        );
+      // openCluster reached the server; a failure to reach it later stops the listing with a note.
+      let reached = true;
+      const unreachable = (r: Extract<RawResult, { ok: false }>): RemoteError => remoteError(info, r);
 
       let namespaces = o.namespaces === undefined ? [undefined] : [...o.namespaces];
       if (o.namespaces !== undefined) {
@@ -115,9 +141,6 @@ export function clusterSource(o: ClusterSourceOptions): Source {
         }
         namespaces = kept;
       }
-
-      const refused: { kind: LiveKind; message: string }[] = [];
-      let attempted = 0;
 
       /** Lists one kind in one scope; returns false when the cluster is gone (stop listing). */
       async function* listKind(k: LiveKind, ns: string | undefined): AsyncGenerator<SourceEvent, boolean> {
@@ -175,7 +198,6 @@ export function clusterSource(o: ClusterSourceOptions): Source {
                 return true;
               case 'forbidden':
                 reached = true;
-                refused.push({ kind: k, message: r.message });
                 yield note(
                   `RBAC: ${who}${serverUser(r.message) === undefined ? '' : `, seen by the server as "${serverUser(r.message)!}",`} may not list ${what}, so they were not scanned (${r.message})`,
                 );
@@ -229,7 +251,7 @@ export function clusterSource(o: ClusterSourceOptions): Source {
             const name = typeof meta['name'] === 'string' ? meta['name'] : '';
             const namespace = typeof meta['namespace'] === 'string' ? meta['namespace'] : '';
             const path = `${info.context}/${namespace}/${k.kind}/${name}`;
-            for (const ev of collector.object({ obj, source, path }, o.policy)) yield ev;
+            yield* collector.object({ obj, source, path }, o.policy);
           }
         }
         return true;
@@ -238,23 +260,9 @@ export function clusterSource(o: ClusterSourceOptions): Source {
       outer: for (const k of o.kinds) {
         for (const ns of namespaces) {
           if (signal.aborted) return;
-          attempted++;
           const go: boolean = yield* listKind(k, ns);
           if (!go) break outer;
         }
-      }
-      if (attempted > 0 && refused.length === attempted) {
-        const kinds = [...new Set(refused.map((r) => r.kind.resource))];
-        const first = refused[0]!;
-        throw new RemoteError(
-          {
-            endpoint: `${info.server} (context ${info.context})`,
-            principal: serverUser(first.message) ?? info.user,
-            permission: `list ${kinds.join(', ')}`,
-          },
-          `RBAC: ${who} may not list ${kinds.join(', ')}: nothing could be scanned (${first.message})`,
-          `scan with a context allowed to list them (--context), or narrow --kinds to what this one may read (kubectl auth can-i list ${first.kind.resource} -A)`,
-        );
       }
     },
 

@@ -4,7 +4,7 @@ import { INLINE_ALLOW } from '../../findings/pipeline.ts';
 import type { Encoding, Location, Match } from '../../model/match.ts';
 import type { K8sProvenance, K8sSource } from '../../model/provenance.ts';
 import { k8sPlace, LAST_APPLIED_FIELD } from '../../provenance/k8s.ts';
-import { contentEvent, type ContentPolicy } from '../content.ts';
+import { contentEvents, type ContentPolicy } from '../content.ts';
 import type { Resolved, SourceEvent } from '../types.ts';
 import { understand, type Field, type SecretValue } from './fields.ts';
 import type { NodePath } from './json-text.ts';
@@ -25,6 +25,8 @@ export interface ObjectInput {
   readonly source: K8sSource;
   /** The fragment path: the file, the stdin name, or `context/namespace/Kind/name` for a cluster object. */
   readonly path: string;
+  /** The member of an archive at `path` the manifest was read from. */
+  readonly member?: string | undefined;
   /** Positions of the object's nodes in the file (manifests only). */
   readonly locate?: (nodes: readonly NodePath[]) => (ValuePos | undefined)[];
   /** The object's own text and the file line it starts on, to scan whole a kind not taken apart (manifests). */
@@ -42,7 +44,7 @@ interface PositionRecord {
 
 export interface K8sCollector {
   /** The events for one object's values (fragments and counted skips). */
-  object(o: ObjectInput, policy: ContentPolicy): SourceEvent[];
+  object(o: ObjectInput, policy: ContentPolicy): AsyncGenerator<SourceEvent>;
   /** Remembers the lines of a file carrying an inline allow comment (matches there are then dropped as usual). */
   file(path: string, text: string): void;
   /** Maps matches to file positions, moves them under the Kubernetes rules, and adds those rules' own matches. */
@@ -55,6 +57,14 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 function sourceLine(s: K8sSource): number {
   return s.type === 'cluster' ? 0 : s.line;
+}
+
+/** Fragment events moved to start at `line` of a file (a window keeps its own offset on top). */
+export async function* atLine(events: AsyncIterable<SourceEvent>, line: number): AsyncGenerator<SourceEvent> {
+  for await (const ev of events) {
+    if (ev.type !== 'fragment' || line === 1) yield ev;
+    else yield { ...ev, fragment: { ...ev.fragment, firstLine: (ev.fragment.firstLine ?? 1) + line - 1 } };
+  }
 }
 
 /** Names one field of one object of one source (objects of a minified JSON list share a line). */
@@ -136,12 +146,12 @@ export function createK8sCollector(): K8sCollector {
     }
   }
 
-  function fieldEvent(
+  function fieldEvents(
     o: ObjectInput,
     f: Field,
     at: ValuePos | undefined,
     policy: ContentPolicy,
-  ): SourceEvent {
+  ): AsyncGenerator<SourceEvent> {
     const provenance = provenanceOf(o.obj, o.source, f.field);
     const prefix = f.name === undefined ? '' : `${f.name}: `;
     const bytes =
@@ -159,7 +169,7 @@ export function createK8sCollector(): K8sCollector {
       });
     }
     const label = `${provenance.objectKind} ${provenance.namespace === undefined ? '' : `${provenance.namespace}/`}${provenance.name} ${f.field}`;
-    return contentEvent(bytes, policy, { path: o.path, provenance, label });
+    return contentEvents(bytes, policy, { path: o.path, provenance, label, member: o.member });
   }
 
   return {
@@ -176,16 +186,20 @@ export function createK8sCollector(): K8sCollector {
       if (lines !== undefined) allowLines.set(path, lines);
     },
 
-    object(o, policy) {
+    async *object(o, policy) {
       objects++;
       const { fields, secretValues } = understand(o.obj);
       if (fields === undefined) {
         // A kind keyspill does not take apart: its own text, at its own lines.
         const provenance = provenanceOf(o.obj, o.source, '');
         const text = o.text?.() ?? JSON.stringify(o.obj, null, 2);
-        const ev = contentEvent(Buffer.from(text), policy, { path: o.path, provenance });
-        if (ev.type !== 'fragment' || o.source.type === 'cluster') return [ev];
-        return [{ ...ev, fragment: { ...ev.fragment, firstLine: o.source.line } }];
+        const events = contentEvents(Buffer.from(text), policy, {
+          path: o.path,
+          provenance,
+          member: o.member,
+        });
+        yield* o.source.type === 'cluster' ? events : atLine(events, o.source.line);
+        return;
       }
       const nodes = new Map<string, NodePath>();
       for (const f of fields) nodes.set(f.node.join('\u0000'), f.node);
@@ -198,7 +212,7 @@ export function createK8sCollector(): K8sCollector {
         });
       }
       secretMatches(o, secretValues, positions);
-      return fields.map((f) => fieldEvent(o, f, positions.get(f.node.join('\u0000')), policy));
+      for (const f of fields) yield* fieldEvents(o, f, positions.get(f.node.join('\u0000')), policy);
     },
 
     resolve(matches) {

@@ -19,15 +19,17 @@ export function withSecretManifests(inner: Source): Source {
         yield ev;
         if (ev.type !== 'fragment') continue;
         const f = ev.fragment;
-        if (!MANIFEST_PATH.test(f.path) || !SECRET_KIND.test(f.text)) continue;
+        // Windows of a large file are not parsed (a manifest over 16 MiB is not a Secret someone wrote by hand).
+        if (ev.continued === true || f.reportBefore !== undefined) continue;
+        if (!MANIFEST_PATH.test(f.member ?? f.path) || !SECRET_KIND.test(f.text)) continue;
         // The YAML parser loads only when a file names a Secret (never on an ordinary pre-commit scan).
         secretMatches ??= (await import('./secret-matches.ts')).secretManifestMatches;
         for (const m of secretMatches(f)) found.push(m);
       }
     },
-    async resolve(matches) {
+    async resolve(matches, signal) {
       const all = found.length === 0 ? matches : merge(matches, found);
-      return inner.resolve === undefined ? { matches: all, notes: [] } : inner.resolve(all);
+      return inner.resolve === undefined ? { matches: all, notes: [] } : inner.resolve(all, signal);
     },
   };
 }

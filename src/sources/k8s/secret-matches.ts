@@ -30,6 +30,7 @@ export function secretManifestMatches(f: Fragment): Match[] {
           {
             provenance: f.provenance,
             path: f.path,
+            ...(f.member === undefined ? {} : { member: f.member }),
             line,
             column: at.column,
             endLine: at.endLine + offset,
