@@ -609,3 +609,36 @@ test('SARIF: valid, the manifest under the source root, the object in the result
   assert.equal(result.properties?.['name'], 'shop-secret');
   for (const secret of [S.applied, S.plain, S.stripe]) assert.ok(!r.stdout.includes(secret));
 });
+
+test('an AWS key ID and its secret in two fields of one object are one credential, named by the key ID', () => {
+  const root = tempDir();
+  const secret = 'Tg0pz8Jii8hkLx4+PnUisM8GmKs3a2DK+9qz/lie';
+  writeTree(root, {
+    'aws.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws, namespace: ops}
+data:
+  AWS_ACCESS_KEY_ID: ${S.aws}
+  AWS_SECRET_ACCESS_KEY: ${secret}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: job, namespace: ops}
+spec:
+  containers:
+    - name: sync
+      image: registry.invalid/sync:1
+      env:
+        - {name: AWS_ACCESS_KEY_ID, value: ${S.aws2}}
+        - {name: AWS_SECRET_ACCESS_KEY, value: "5dyQ/0hBQZz9I7h6d3SuRQx8fcuEEr6CMMJ6zYbn"}
+`,
+  });
+  const { report } = scan(['aws.yaml'], root);
+  const got = (report.findings as (Finding & { identifier?: string })[]).map(
+    (f) => `${f.ruleId} ${f.identifier ?? '-'} ${f.locations.map((l) => l.provenance.field).join()}`,
+  );
+  assert.deepEqual(got.sort(), [
+    `aws-secret-access-key ${S.aws2} spec.containers[sync].env[AWS_SECRET_ACCESS_KEY]`,
+    `k8s-configmap-credential ${S.aws} data[AWS_SECRET_ACCESS_KEY]`,
+  ]);
+});

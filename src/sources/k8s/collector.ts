@@ -218,7 +218,7 @@ export function createK8sCollector(): K8sCollector {
     resolve(matches) {
       const out: Match[] = [];
       const moved = new Set<string>();
-      for (const m of matches) {
+      for (const m of pairInObjects(matches)) {
         const p = m.location.provenance;
         if (p.kind !== 'k8s') {
           out.push(m);
@@ -263,6 +263,44 @@ function liveRecord(p: K8sProvenance, m: Match): PositionRecord {
     : p.field;
   const base64 = (p.objectKind === 'Secret' && inner.startsWith('data[')) || inner.startsWith('binaryData[');
   return { prefix, base64, at: undefined };
+}
+
+/** One object of one source, whatever the field. */
+function objectKey(l: Location): string | undefined {
+  const p = l.provenance;
+  if (p.kind !== 'k8s') return undefined;
+  return `${l.path}\u0000${l.member ?? ''}\u0000${sourceLine(p.source)}\u0000${p.objectKind}\u0000${p.namespace ?? ''}\u0000${p.name}`;
+}
+
+/**
+ * A secret and its identifier in two fields of one object (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in one
+ * ConfigMap or one container's env) are one credential: the secret's match takes the identifier, the identifier's
+ * own match goes. (The findings pipeline pairs only within one fragment, and each field is its own fragment.)
+ */
+function pairInObjects(matches: readonly Match[]): readonly Match[] {
+  if (!matches.some((m) => m.pairWith !== undefined && m.location.provenance.kind === 'k8s')) return matches;
+  const ids = new Map<string, Match[]>();
+  for (const m of matches) {
+    const key = objectKey(m.location);
+    if (key === undefined || m.identifier === undefined || m.pairWith !== undefined) continue;
+    const list = ids.get(`${m.ruleId}\u0000${key}`);
+    if (list === undefined) ids.set(`${m.ruleId}\u0000${key}`, [m]);
+    else list.push(m);
+  }
+  const consumed = new Set<Match>();
+  const paired = new Map<Match, Match>();
+  for (const m of matches) {
+    const key = objectKey(m.location);
+    if (key === undefined || m.pairWith === undefined) continue;
+    const candidates = (ids.get(`${m.pairWith}\u0000${key}`) ?? []).filter((c) => !consumed.has(c));
+    const field = (x: Match): string =>
+      x.location.provenance.kind === 'k8s' ? x.location.provenance.field : '';
+    const best = candidates.find((c) => field(c) === field(m)) ?? candidates[0];
+    if (best === undefined) continue;
+    consumed.add(best);
+    paired.set(m, { ...m, identifier: best.identifier });
+  }
+  return matches.filter((m) => !consumed.has(m)).map((m) => paired.get(m) ?? m);
 }
 
 /** The Secret key a field comes from: `data[.dockerconfigjson]` for `data[.dockerconfigjson].auths[ghcr.io]`. */
