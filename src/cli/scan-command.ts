@@ -82,6 +82,7 @@ export abstract class ScanCommand extends BaseCommand<Json> {
         maxFileSize: flags['max-file-size'],
         includeBinary: flags['include-binary'],
         makeSource,
+        toolVersion: this.config.version,
         configFiles: extra.configFiles,
         signal: controller.signal,
         ...(showProgress

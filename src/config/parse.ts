@@ -41,7 +41,13 @@ export function parseConfig(text: string, file: string, path: string = file): Co
       fix,
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    // An unresolved alias, or an alias bomb (yaml stops past maxAliasCount): the file is not a config.
+    throw new ConfigError(`${file}: invalid YAML: ${(e as Error).message}`, fix, { cause: e });
+  }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

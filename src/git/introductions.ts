@@ -74,7 +74,19 @@ export async function findIntroductions(
   ];
   const { child, stderr, exited } = spawnGit(ctx, args);
   child.stdin.end(revLines.map((l) => `${l}\n`).join(''));
-  const reader = new ByteReader(child.stdout, 1024 * 1024);
+  const found = await readIntroductions(new ByteReader(child.stdout, 1024 * 1024), blobs);
+  const code = await exited;
+  return { ...found, error: code === 0 ? undefined : `git log failed: ${firstLine(stderr())}` };
+}
+
+/**
+ * Parses `git log --raw -c -z` output with LOG_FORMAT headers (pure over a byte reader): for each blob in `blobs`,
+ * the commits and paths that introduced it. Output that is not what git writes is skipped, never trusted.
+ */
+export async function readIntroductions(
+  reader: { readUntil(delimiter: number): Promise<Buffer | undefined> },
+  blobs: ReadonlySet<string>,
+): Promise<Pick<Introductions, 'byBlob' | 'commits'>> {
   const byBlob = new Map<string, Intro[]>();
   const commits = new Map<string, CommitMeta>();
   let current: CommitMeta | undefined;
@@ -122,8 +134,7 @@ export async function findIntroductions(
       list.length = MAX_INTROS_PER_BLOB;
     }
   }
-  const code = await exited;
-  return { byBlob, commits, error: code === 0 ? undefined : `git log failed: ${firstLine(stderr())}` };
+  return { byBlob, commits };
 }
 
 /** For each blob in `blobs`, the paths where it sits in the tree of `rev` (empty when `rev` does not resolve). */

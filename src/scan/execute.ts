@@ -17,7 +17,8 @@ import type { Finding } from '../model/match.ts';
 import { shownPath } from '../report/place.ts';
 import type { ScanResult } from '../model/result.ts';
 import { loadActiveRuleset } from '../catalog/active.ts';
-import type { ContentPolicy } from '../sources/content.ts';
+import { OVERLAP_BYTES, WINDOW_BYTES, type ContentPolicy } from '../sources/content.ts';
+import { rulesetKey } from '../state/blob-cache.ts';
 import type { Source } from '../sources/types.ts';
 import { scanSource, type Progress } from './pipeline.ts';
 
@@ -37,11 +38,19 @@ export interface ExecuteScanOptions {
   readonly findingsExitCode: number;
   readonly maxFileSize: string | undefined;
   readonly includeBinary: boolean;
-  readonly makeSource: (policy: ContentPolicy) => Source | Promise<Source>;
+  readonly makeSource: (policy: ContentPolicy, context: SourceContext) => Source | Promise<Source>;
+  /** keyspill's version: part of the scan cache's key (a new engine starts a new cache). */
+  readonly toolVersion?: string;
   /** Where .keyspill.yaml, .keyspillignore and the baseline are read (default this disk; --config-from REF). */
   readonly configFiles?: ConfigFiles | undefined;
   readonly onProgress?: (p: Progress) => void;
   readonly signal: AbortSignal;
+}
+
+/** What a source may need from the scan it belongs to. */
+export interface SourceContext {
+  /** A hash of everything that decides what scanning a given blob finds (the scan cache's key). */
+  readonly rulesetKey: string;
 }
 
 export interface ExecuteScanResult {
@@ -159,7 +168,15 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
   const baselineOut = o.writeBaselineFile === undefined ? undefined : resolve(o.cwd, o.writeBaselineFile);
   if (baselineOut !== undefined) assertWritable(baselineOut, '--write-baseline');
 
-  const source = await o.makeSource({ maxFileSize, includeBinary: o.includeBinary });
+  const policy: ContentPolicy = { maxFileSize, includeBinary: o.includeBinary };
+  const source = await o.makeSource(policy, {
+    rulesetKey: rulesetKey({
+      version: o.toolVersion ?? '',
+      rules: spec,
+      policy,
+      windows: [WINDOW_BYTES, OVERLAP_BYTES],
+    }),
+  });
   const out = await scanSource({
     source,
     ruleset,

@@ -549,16 +549,25 @@ stringData:
   git('commit', '-qm', 'add the db secret');
   git('rm', '-q', 'k8s/secret.yaml');
   git('commit', '-qm', 'remove it');
-  const history = JSON.parse(runCli(['scan', 'git', '-f', 'json'], { cwd: root }).stdout) as {
-    findings: {
-      ruleId: string;
-      locations: { line: number; provenance: { introduced: { summary: string } | null; atHead: boolean } }[];
-    }[];
-  };
-  const found = history.findings.find((f) => f.ruleId === 'k8s-secret-manifest');
-  assert.equal(found?.locations[0]?.line, lineOf(secret, 'password:'));
-  assert.equal(found?.locations[0]?.provenance.introduced?.summary, 'add the db secret');
-  assert.equal(found?.locations[0]?.provenance.atHead, false);
+  // Twice with the scan cache: the Secret manifest's blob matched, so it is never remembered as clean.
+  const cacheDir = tempDir('keyspill-cache-');
+  for (let run = 0; run < 2; run++) {
+    const history = JSON.parse(
+      runCli(['scan', 'git', '-f', 'json', '--cache-dir', cacheDir], { cwd: root }).stdout,
+    ) as {
+      findings: {
+        ruleId: string;
+        locations: {
+          line: number;
+          provenance: { introduced: { summary: string } | null; atHead: boolean };
+        }[];
+      }[];
+    };
+    const found = history.findings.find((f) => f.ruleId === 'k8s-secret-manifest');
+    assert.equal(found?.locations[0]?.line, lineOf(secret, 'password:'), `run ${run + 1}`);
+    assert.equal(found?.locations[0]?.provenance.introduced?.summary, 'add the db secret');
+    assert.equal(found?.locations[0]?.provenance.atHead, false);
+  }
 });
 
 test('flag errors: live-only flags without --live, paths with --live, an unknown kind, a bad duration: exit 2', () => {

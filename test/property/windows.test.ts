@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { runs } from '../helpers/fuzz.ts';
 import { scanFragment } from '../../src/detect/engine.ts';
 import { contentEvents } from '../../src/sources/content.ts';
 import { builtinRuleset } from '../git/helpers.ts';
@@ -41,6 +42,6 @@ test('windowed and whole scans agree (secrets straddling window edges included)'
         assert.deepEqual(windowed.sort(), whole);
       },
     ),
-    { numRuns: 60 },
+    { numRuns: runs(60) },
   );
 });

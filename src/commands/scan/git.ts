@@ -67,6 +67,17 @@ export default class ScanGit extends ScanCommand {
       default: false,
       exclusive: ['staged'],
     }),
+    cache: Flags.boolean({
+      summary:
+        'Remember the blobs scanned clean, so the next scan of this history reads only new ones (--no-cache: off).',
+      default: true,
+      allowNo: true,
+    }),
+    'cache-dir': Flags.string({
+      summary: 'Where the scan cache lives (default: ~/.cache/keyspill).',
+      helpValue: 'DIR',
+      env: 'KEYSPILL_CACHE_DIR',
+    }),
     'config-from': Flags.string({
       summary:
         'Read .keyspill.yaml, .keyspillignore and the baseline from this revision (e.g. the base branch in CI), not the scanned tree.',
@@ -119,9 +130,15 @@ export default class ScanGit extends ScanCommand {
     return this.scanWith(
       jobFlags,
       target.root,
-      async (policy) =>
+      async (policy, context) =>
         withSecretManifests(
           await target.history({
+            cache: flags.cache
+              ? {
+                  dir: (await import('../../state/blob-cache.ts')).resolveCacheDir(flags['cache-dir']),
+                  key: context.rulesetKey,
+                }
+              : undefined,
             revisions,
             allObjects: flags['all-objects'],
             policy,

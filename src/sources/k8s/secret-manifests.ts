@@ -31,6 +31,8 @@ export function withSecretManifests(inner: Source): Source {
       const all = found.length === 0 ? matches : merge(matches, found);
       return inner.resolve === undefined ? { matches: all, notes: [] } : inner.resolve(all, signal);
     },
+    // The git scan cache learns from resolve which blobs matched: a Secret manifest's blob is never cached clean.
+    ...(inner.complete === undefined ? {} : { complete: inner.complete.bind(inner) }),
   };
 }
 
