@@ -178,18 +178,100 @@ function contentStart(doc: Document.Parsed): number {
 
 /** YAML, one document at a time (a stream of thousands of documents never holds more than one tree). */
 function* parseYaml(text: string): Generator<ManifestItem> {
+  let lineStarts: ReturnType<typeof lineIndex> | undefined;
+  const lineText = (line: number): string => (lineStarts ??= lineIndex(text)).lineText(line);
+  const list = largeYamlList(text);
+  if (list !== undefined) {
+    // Each item parsed on its own: one tree for a 10,000-item List would hold the whole dump at once. The first
+    // items must parse, or the split is not trusted and the document is parsed whole.
+    const first = list.chunks
+      .slice(0, 16)
+      .map((c) => [...yamlDocuments(text.slice(c.start, c.end), c.line, lineText, list)]);
+    if (!first.some((items) => items.some((i) => i.type === 'invalid'))) {
+      // The List's own keys (apiVersion, kind, metadata) are scanned as text.
+      for (const r of list.rest)
+        if (r.start < r.end) yield { type: 'text', text: text.slice(r.start, r.end), line: r.line };
+      for (const items of first) yield* items;
+      for (const c of list.chunks.slice(16))
+        yield* yamlDocuments(text.slice(c.start, c.end), c.line, lineText, list);
+      return;
+    }
+  }
+  yield* yamlDocuments(text, 1, lineText, undefined);
+}
+
+/** The items of a large `kubectl get -o yaml` List, each a slice of the text at its line. */
+interface YamlList {
+  readonly kind: string;
+  readonly apiVersion: string | undefined;
+  readonly chunks: readonly { readonly start: number; readonly end: number; readonly line: number }[];
+  /** The text before and after the items (the List's own keys). */
+  readonly rest: readonly { readonly start: number; readonly end: number; readonly line: number }[];
+}
+
+const LARGE_LIST_BYTES = 1024 * 1024;
+
+/**
+ * A single-document YAML List (`kind: List` or `ConfigMapList` at the top, `items:` a block sequence), cut into
+ * one slice per item by indentation; undefined for anything else (then the document is parsed whole).
+ */
+function largeYamlList(text: string): YamlList | undefined {
+  if (text.length < LARGE_LIST_BYTES) return undefined;
+  const kind = /^kind:[ \t]*["']?(\w*List)["']?[ \t]*$/m.exec(text)?.[1];
+  const items = /^items:[ \t]*\r?\n/m.exec(text);
+  if (kind === undefined || items === null || /^---/m.test(text.slice(4))) return undefined;
+  const apiVersion = /^apiVersion:[ \t]*["']?([^\s"']+)/m.exec(text)?.[1];
+  const chunks: { start: number; end: number; line: number }[] = [];
+  let line = text.slice(0, items.index + items[0].length).split('\n').length;
+  let at = items.index + items[0].length;
+  const indent = /^( *)- /.exec(text.slice(at))?.[1]?.length;
+  if (indent === undefined) return undefined;
+  const itemStart = `${' '.repeat(indent)}- `;
+  let current: { start: number; line: number } | undefined;
+  while (at < text.length) {
+    const nl = text.indexOf('\n', at);
+    const end = nl === -1 ? text.length : nl + 1;
+    const l = text.slice(at, end);
+    if (l.startsWith(itemStart)) {
+      if (current !== undefined) chunks.push({ ...current, end: at });
+      current = { start: at, line };
+    } else if (l.trim() !== '' && l.length - l.trimStart().length <= indent) {
+      break; // the next top-level key: the items are over
+    }
+    at = end;
+    line++;
+  }
+  if (current !== undefined) chunks.push({ ...current, end: at });
+  // What follows the items must be top-level keys only: another item there means the cut was wrong.
+  const tail = text.slice(at);
+  if (chunks.length === 0 || tail.split('\n').some((l) => l.startsWith(itemStart))) return undefined;
+  const rest = [
+    { start: 0, end: items.index, line: 1 },
+    { start: at, end: text.length, line },
+  ];
+  return { kind, apiVersion, chunks, rest };
+}
+
+/**
+ * The documents of a YAML text that starts at `firstLine` of the file (the whole file, or one List item). With
+ * `list`, the text is one item of that List (a one-element sequence).
+ */
+function* yamlDocuments(
+  src: string,
+  firstLine: number,
+  lineText: (line: number) => string,
+  list: YamlList | undefined,
+): Generator<ManifestItem> {
   const lc = new LineCounter();
   const parser = new Parser(lc.addNewLine);
   const composer = new Composer({ merge: true, uniqueKeys: false });
   const pos = (offset: number): { line: number; column: number } => {
     const p = lc.linePos(offset);
-    return { line: p.line, column: p.col };
+    return { line: p.line + firstLine - 1, column: p.col };
   };
-  let lineStarts: ReturnType<typeof lineIndex> | undefined;
-  const lineText = (line: number): string => (lineStarts ??= lineIndex(text)).lineText(line);
 
-  for (const doc of composer.compose(parser.parse(text), true, text.length)) {
-    const docText = text.slice(doc.range[0], doc.range[2]);
+  for (const doc of composer.compose(parser.parse(src), true, src.length)) {
+    const docText = src.slice(doc.range[0], doc.range[2]);
     const line = pos(contentStart(doc)).line;
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
@@ -219,21 +301,25 @@ function* parseYaml(text: string): Generator<ManifestItem> {
       };
       continue;
     }
-    for (const { obj, path } of objectsOf(value)) {
+    for (const { obj: raw, path } of objectsOf(value)) {
+      const obj =
+        list !== undefined && list.kind !== 'List' && isObj(raw) && raw['kind'] === undefined
+          ? { kind: list.kind.slice(0, -'List'.length), apiVersion: list.apiVersion, ...raw }
+          : raw;
       const node = path.length === 0 ? doc.contents : (doc.getIn(path, true) as YamlNode | undefined);
       const start = node?.range?.[0] ?? contentStart(doc);
       const end = node?.range?.[2] ?? doc.range[2];
       const objLine = pos(start).line;
       if (!isK8sObject(obj)) {
-        yield { type: 'text', text: text.slice(start, end), line: objLine };
+        yield { type: 'text', text: src.slice(start, end), line: objLine };
         continue;
       }
       yield {
         type: 'object',
         obj,
         line: objLine,
-        text: () => text.slice(start, end),
-        locate: (nodes) => nodes.map((n) => yamlPos(doc, [...path, ...n], text, pos, lineText)),
+        text: () => src.slice(start, end),
+        locate: (nodes) => nodes.map((n) => yamlPos(doc, [...path, ...n], src, pos, lineText)),
       };
     }
   }
