@@ -109,17 +109,24 @@ if (existsSync(gitBench) && !process.argv.includes('--no-git')) {
   }
 }
 // 4. Image figures (issue 10): scan image throughput vs the gzip -dc floor, peak RSS at two image sizes.
-const imageBench = join(repo, 'scripts', 'bench-image.mjs');
-if (existsSync(imageBench) && !process.argv.includes('--no-image')) {
-  const r = spawnSync(process.execPath, [imageBench, '--json'], {
+// 5. Kubernetes figures (issue 11): 10,000 objects on stdin and live from a real API server, against kubectl alone
+//    (needs the cached kube-apiserver, scripts/kube-build.sh; it takes a couple of minutes).
+// Each runs as its own script; --no-image / --no-k8s skip one.
+for (const [name, script] of [
+  ['image', 'bench-image.mjs'],
+  ['k8s', 'bench-k8s.ts'],
+]) {
+  const file = join(repo, 'scripts', script);
+  if (!existsSync(file) || process.argv.includes(`--no-${name}`)) continue;
+  const r = spawnSync(process.execPath, [file, '--json'], {
     cwd: repo,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    results.image = JSON.parse(r.stdout);
+    results[name] = JSON.parse(r.stdout);
   } catch {
-    results.image = r.stdout.trim();
+    results[name] = r.stdout.trim() || `failed (exit ${r.status})`;
   }
 }
 console.log(JSON.stringify(results, null, 2));

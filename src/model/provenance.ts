@@ -111,5 +111,45 @@ export interface ImageProvenance {
   readonly target: ImageLayerTarget | ImageConfigTarget;
 }
 
+/** Where a Kubernetes object was read: a manifest file, standard input, or a live cluster through kubectl. */
+export type K8sSource =
+  | {
+      readonly type: 'file';
+      /** Path relative to the current folder, with forward slashes. */
+      readonly path: string;
+      /** Line where the object starts in the file. */
+      readonly line: number;
+    }
+  | { readonly type: 'stdin'; readonly name: string; readonly line: number }
+  | {
+      readonly type: 'cluster';
+      /** The kubeconfig context. */
+      readonly context: string;
+      /** The API server's URL, as the kubeconfig names it. */
+      readonly server: string;
+      /** The kubeconfig user of the context (the identity the server saw may differ: see RBAC notes). */
+      readonly user: string;
+    };
+
+/** A value in a Kubernetes object (`scan k8s`): a ConfigMap key, a Secret key, a container's env var, an annotation… */
+export interface K8sProvenance {
+  readonly kind: 'k8s';
+  readonly source: K8sSource;
+  /** The object's namespace; undefined when the manifest names none (or for cluster-scoped objects). */
+  readonly namespace: string | undefined;
+  /** The object's kind (`ConfigMap`, `Deployment`) and apiVersion. */
+  readonly objectKind: string;
+  readonly apiVersion: string;
+  readonly name: string;
+  /**
+   * The field holding the value: `data[DB_PASSWORD]`, `spec.template.spec.containers[api].env[STRIPE_KEY]`,
+   * `metadata.annotations[kubectl.kubernetes.io/last-applied-configuration].stringData[password]`; empty for an
+   * object of a kind keyspill does not take apart (scanned whole).
+   */
+  readonly field: string;
+  /** metadata.creationTimestamp, ISO 8601, when the object has one. */
+  readonly created: string | undefined;
+}
+
 export type Provenance =
-  FileProvenance | StdinProvenance | GitProvenance | StagedProvenance | ImageProvenance;
+  FileProvenance | StdinProvenance | GitProvenance | StagedProvenance | ImageProvenance | K8sProvenance;

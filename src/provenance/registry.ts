@@ -3,6 +3,7 @@ import type { Json, JsonObject } from '../model/json.ts';
 import type { Provenance } from '../model/provenance.ts';
 import { fileView } from './file.ts';
 import { gitView } from './git.ts';
+import { k8sView } from './k8s.ts';
 import { stagedView } from './staged.ts';
 import { stdinView } from './stdin.ts';
 import { imageView } from './image.ts';
@@ -18,6 +19,7 @@ export const PROVENANCE_VIEWS: Views = {
   git: gitView,
   staged: stagedView,
   image: imageView,
+  k8s: k8sView,
 };
 
 /** The view of `p`'s kind (the one cast the correlated union needs lives here). */
@@ -31,7 +33,10 @@ export const details = (p: Provenance): readonly StyledLine[] => viewOf(p).detai
 export const provenanceJson = (p: Provenance): Json => viewOf(p).json(p);
 export const exposure = (p: Provenance): Exposure => viewOf(p).exposure(p);
 export const firstSeen = (p: Provenance): string | undefined => viewOf(p).firstSeen(p);
-export const sarifUnderSourceRoot = (p: Provenance): boolean => viewOf(p).sarif.underSourceRoot;
+export const sarifUnderSourceRoot = (p: Provenance): boolean => {
+  const under = viewOf(p).sarif.underSourceRoot;
+  return typeof under === 'function' ? under(p) : under;
+};
 export const sarifProperties = (p: Provenance): JsonObject | undefined => viewOf(p).sarif.properties(p);
 export const csvColumns = (p: Provenance): Readonly<Partial<Record<CsvProvenanceColumn, string>>> =>
   viewOf(p).csv(p);

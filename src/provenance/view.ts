@@ -37,9 +37,9 @@ export interface ProvenanceView<P extends Provenance> {
   tags(p: P): readonly Styled[];
   /** Extra lines under the place in the text report (who introduced it, where else it is). */
   details(p: P): readonly StyledLine[];
-  /** SARIF: whether the location's URI is relative to the source root, and result properties. */
+  /** SARIF: whether the location's URI is relative to the source root (per kind, or per place), and result properties. */
   readonly sarif: {
-    readonly underSourceRoot: boolean;
+    readonly underSourceRoot: boolean | ((p: P) => boolean);
     properties(p: P): JsonObject | undefined;
   };
   /** The CSV columns this kind fills (a column it has no value for is empty). */

@@ -48,23 +48,31 @@ export function jsonResult<T>(r: CliResult): T {
 }
 
 /**
- * runCli without blocking this process: needed when the test process itself serves what the CLI talks to (the
- * registry helper's proxy and token server run here, and spawnSync would freeze them).
+ * runCli without blocking this process: for tests whose servers live in the test process (the registry helper's
+ * proxy and token server, a fake Kubernetes API), which spawnSync would freeze.
  */
 export function runCliAsync(
   args: readonly string[],
-  o: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number },
+  o: { cwd: string; input?: string | Buffer; env?: Record<string, string | undefined>; timeoutMs?: number },
 ): Promise<CliResult> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: o.cwd,
-      env: { ...process.env, NO_COLOR: '1', KEYSPILL_STATE_DIR: TEST_STATE_DIR, ...o.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        KEYSPILL_STATE_DIR: TEST_STATE_DIR,
+        KEYSPILL_CACHE_DIR: mkdtempSync(join(TEST_STATE_DIR, 'cache-')),
+        ...o.env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(o.input ?? '');
     const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 120_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
