@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { parsePrefixLine, prefixObjectSchema } from '../catalog/prefix-schema.ts';
 import { parseSize } from './size.ts';
-import type { Config } from './types.ts';
+import { EMPTY_RESPOND, type Config } from './types.ts';
 
 const configSchema = z
   .object({
@@ -22,6 +22,38 @@ const configSchema = z
       .strict()
       .default({ paths: [], regexes: [], stopwords: [] }),
     maxFileSize: z.union([z.string(), z.number()]).optional(),
+    respond: z
+      .object({
+        runbooks: z.string().optional(),
+        knownCidrs: z.array(z.string()).default([]),
+        regions: z
+          .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'))
+          .default([]),
+        usedRegions: z.array(z.string()).default([]),
+        notify: z
+          .array(
+            z.discriminatedUnion('type', [
+              z.object({ type: z.literal('slack'), url: z.string().url() }).strict(),
+              z
+                .object({
+                  type: z.literal('pagerduty'),
+                  routingKey: z.string().min(1),
+                  url: z.string().url().optional(),
+                })
+                .strict(),
+              z
+                .object({
+                  type: z.literal('webhook'),
+                  url: z.string().url(),
+                  secretEnv: z.string().optional(),
+                })
+                .strict(),
+            ]),
+          )
+          .default([]),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -74,5 +106,15 @@ export function parseConfig(text: string, file: string): Config {
     disable: c.disable,
     allowlist: c.allowlist,
     maxFileSize,
+    respond:
+      c.respond === undefined
+        ? EMPTY_RESPOND
+        : {
+            runbooks: c.respond.runbooks === undefined ? undefined : resolve(base, c.respond.runbooks),
+            knownCidrs: c.respond.knownCidrs,
+            regions: c.respond.regions,
+            usedRegions: c.respond.usedRegions,
+            notify: c.respond.notify,
+          },
   };
 }
