@@ -41,6 +41,9 @@ export function planLines(p: PlanResult): string[] {
     `credential: ${p.credential.kind} ${p.credential.redacted ?? p.credential.id}${p.credential.redacted !== undefined ? ` (${p.credential.id})` : ''}`,
     `runbook: ${p.runbook} (${p.runbookFile})`,
     ...(p.since === undefined ? [] : [`leak window from ${p.since}`]),
+    ...(p.incident === undefined
+      ? []
+      : [`incident ${p.incident} exists for this credential: this is what resuming it would do`]),
   ];
   let section = '';
   p.steps.forEach((s, i) => {
@@ -51,7 +54,7 @@ export function planLines(p: PlanResult): string[] {
         section === 'steps' ? 'Containment (respond incident / resume):' : 'Later, with respond finish:',
       );
     }
-    const what = s.expect === 'skip' ? 'skip' : s.expect === 'unknown' ? 'run if needed' : 'run';
+    const what = { skip: 'skip', unknown: 'run if needed', run: 'run', stop: 'would stop' }[s.expect];
     const effect = {
       none: 'reads only',
       reversible: 'changes things, asks first',

@@ -50,7 +50,7 @@ export function checkJournal(text: string, incidentId: string, head?: JournalHea
   const entries: JournalEntry[] = [];
   const problems: JournalProblem[] = [];
   let torn: JournalCheck['torn'];
-  let prev: string | undefined = genesis(incidentId);
+  const hashes = new Map<number, string>([[0, genesis(incidentId)]]);
   let expected = 1;
   let offset = 0;
   lines.forEach((raw, i) => {
@@ -78,11 +78,12 @@ export function checkJournal(text: string, incidentId: string, head?: JournalHea
           message: `line ${line} is not a journal entry (not valid JSON): it was edited`,
         });
       }
-      prev = undefined;
       expected += 1;
       return;
     }
     entries.push(entry);
+    // The entry before this one, wherever it stands (so one misplaced line is reported once, not on every later line).
+    const before = hashes.get(entry.seq - 1);
     if (entryHash(entry) !== entry.hash) {
       problems.push({
         line,
@@ -94,7 +95,7 @@ export function checkJournal(text: string, incidentId: string, head?: JournalHea
       problems.push({
         line,
         kind: 'missing',
-        message: `line ${line}: entry #${expected}${gap > 1 ? `–#${entry.seq - 1}` : ''} ${gap > 1 ? 'are' : 'is'} missing before it (deleted)`,
+        message: `line ${line}: entry #${expected}${gap > 1 ? `–#${entry.seq - 1}` : ''} ${gap > 1 ? 'are' : 'is'} missing before it (deleted${gap === 1 ? ' or moved' : ''})`,
       });
     } else if (entry.seq < expected) {
       problems.push({
@@ -102,15 +103,15 @@ export function checkJournal(text: string, incidentId: string, head?: JournalHea
         kind: 'reordered',
         message: `line ${line}: entry #${entry.seq} is out of order (expected #${expected})`,
       });
-    } else if (prev !== undefined && entry.prev !== prev) {
+    } else if (before !== undefined && entry.prev !== before) {
       problems.push({
         line,
         kind: 'chain',
-        message: `line ${line} (entry #${entry.seq}) does not follow the line before it: an earlier entry was changed, removed or reordered`,
+        message: `line ${line} (entry #${entry.seq}) does not follow the entry before it: an earlier entry was changed, removed or reordered`,
       });
     }
-    prev = entry.hash;
-    expected = entry.seq + 1;
+    hashes.set(entry.seq, entry.hash);
+    expected = Math.max(expected, entry.seq + 1);
   });
   if (head !== undefined) {
     const atHead = entries.find((e) => e.seq === head.seq);

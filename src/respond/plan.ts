@@ -1,6 +1,7 @@
 // Dry run: every step, the exact calls it would make (redacted), and what is already true; nothing is changed or saved.
 import { createAwsSession } from '../aws/session.ts';
-import { BugError, ConfigError } from '../errors.ts';
+import { BugError, ConfigError, KeyspillError } from '../errors.ts';
+import { incidentIds, loadIncident } from './incidents.ts';
 import type { IncidentRecord } from '../model/incident.ts';
 import type { Json } from '../model/json.ts';
 import type { Section, StepSpec } from '../model/runbook.ts';
@@ -21,8 +22,11 @@ export interface PlannedStep {
   readonly calls: readonly PlannedCall[];
   /** What is already true (from read-only probes). */
   readonly facts: readonly string[];
-  /** `run`, `skip` (already true, or its `when` is false), or `unknown` (depends on an earlier step's result). */
-  readonly expect: 'run' | 'skip' | 'unknown';
+  /**
+   * `run`, `skip` (already true, or its `when` is false), `unknown` (depends on an earlier step's result), or
+   * `stop` (its probe already says it cannot go on: the note says why).
+   */
+  readonly expect: 'run' | 'skip' | 'unknown' | 'stop';
   readonly note?: string | undefined;
 }
 
@@ -31,6 +35,8 @@ export interface PlanResult {
   readonly runbook: string;
   readonly runbookFile: string;
   readonly since: string | undefined;
+  /** An incident already exists for this credential: the plan shows what resuming it would do. */
+  readonly incident?: string | undefined;
   readonly steps: readonly PlannedStep[];
 }
 
@@ -40,12 +46,22 @@ export async function planIncident(o: StartOptions): Promise<PlanResult> {
   const p = await prepareIncident(o);
   const env = o.env ?? process.env;
   const rb = p.loaded.runbook;
-  const record: IncidentRecord = {
+  // An incident for the same credential: plan as that incident (its id, its journal), so probes recognise its work.
+  const existing = incidentIds(o.stateDir)
+    .reverse()
+    .map((id) => loadIncident(o.stateDir, id))
+    .find(
+      (i) =>
+        i.state?.record.credential.kind === p.record.credential.kind &&
+        i.state.record.credential.id === p.record.credential.id,
+    );
+  const record: IncidentRecord = existing?.state?.record ?? {
     id: 'inc-dry-run',
     ...p.record,
     createdAt: new Date().toISOString(),
     createdBy: responderName(env),
   };
+  const journal = existing?.check.entries ?? [];
   const aws = createAwsSession(env);
   const outputs = new Map<string, Outputs>();
   const steps: PlannedStep[] = [];
@@ -130,7 +146,7 @@ export async function planIncident(o: StartOptions): Promise<PlanResult> {
         },
         stepId: spec.id,
         aws,
-        history: [],
+        history: journal.filter((e) => 'step' in e && e.step === spec.id),
         effect: () => Promise.reject(new BugError('a dry run must not change anything')),
         token: (purpose) => idempotencyToken(record.id, spec.id, purpose),
         note: () => undefined,
@@ -152,8 +168,21 @@ export async function planIncident(o: StartOptions): Promise<PlanResult> {
         });
         continue;
       }
-      const probe = await kind.probe(parsed.data, ctx);
-      if (kind.effect === 'none') outputs.set(spec.id, await kind.verify(parsed.data, ctx, probe));
+      let probe;
+      try {
+        probe = await kind.probe(parsed.data, ctx);
+        if (kind.effect === 'none') outputs.set(spec.id, await kind.verify(parsed.data, ctx, probe));
+      } catch (e) {
+        if (!(e instanceof KeyspillError)) throw e;
+        steps.push({
+          ...base,
+          calls,
+          facts: [],
+          expect: 'stop',
+          note: `${e.message}${e.hint === undefined ? '' : ` (${e.hint})`}`,
+        });
+        continue;
+      }
       steps.push({
         ...base,
         calls,
@@ -168,6 +197,7 @@ export async function planIncident(o: StartOptions): Promise<PlanResult> {
     runbook: rb.name,
     runbookFile: p.loaded.file,
     since: record.since,
+    ...(existing === undefined ? {} : { incident: existing.id }),
     steps,
   };
 }
