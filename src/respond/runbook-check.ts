@@ -96,7 +96,7 @@ export function checkRunbook(rb: Runbook, file: string, lineOf: LineOf): Runbook
           }
         }
       }
-      checkRefs(step.with, [...at, 'with'], seen);
+      for (const [key, v] of Object.entries(step.with)) checkRefs(v, [...at, 'with', key], seen);
       if (step.when !== undefined) checkRefs(step.when, [...at, 'when'], seen);
       seen.set(step.id, step);
     });
