@@ -108,4 +108,17 @@ if (existsSync(gitBench) && !process.argv.includes('--no-git')) {
     results.git = r.stdout.trim();
   }
 }
+// 4. Respond: time to contain against moto, staged start-up (KEYSPILL_BENCH_BASELINE=other/bin/run.js compares).
+if (!process.argv.includes('--no-respond')) {
+  const r = spawnSync(process.execPath, [join(repo, 'scripts', 'bench-respond.ts')], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    results.respond = JSON.parse(r.stdout);
+  } catch {
+    results.respond = r.stdout.trim() || `failed (exit ${r.status})`;
+  }
+}
 console.log(JSON.stringify(results, null, 2));
