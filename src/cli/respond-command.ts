@@ -45,10 +45,18 @@ export abstract class RespondCommand<T> extends BaseCommand<T> {
     return out;
   }
 
+  /** --regions a,b --regions c → [a, b, c]. */
+  protected regions(list: readonly string[] | undefined): string[] {
+    return (list ?? [])
+      .flatMap((r) => r.split(','))
+      .map((r) => r.trim())
+      .filter((r) => r !== '');
+  }
+
   /** The options `respond incident` and `respond plan` share, from their flags. */
   protected async incidentOptions(
     flags: IncidentFlagValues,
-  ): Promise<Omit<StartOptions, 'yes' | 'confirm' | 'tty'>> {
+  ): Promise<Omit<StartOptions, 'yes' | 'confirm' | 'tty' | 'notify' | 'regions'>> {
     return {
       stateDir: await this.stateDir(flags['state-dir']),
       out: this.output(),

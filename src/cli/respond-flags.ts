@@ -22,6 +22,30 @@ export const runFlags = {
   }),
 };
 
+export const settingsFlags = {
+  notify: Flags.string({
+    summary:
+      'Also notify: slack=URL, pagerduty=ROUTING_KEY, webhook=URL (signed with KEYSPILL_WEBHOOK_SECRET). Repeatable.',
+    helpValue: 'TYPE=VALUE',
+    multiple: true,
+  }),
+  regions: Flags.string({
+    summary:
+      'Regions to audit, comma-separated (default: respond.regions, else every region enabled for the account).',
+    helpValue: 'LIST',
+    multiple: true,
+  }),
+};
+
+export const configFlag = {
+  config: Flags.string({
+    char: 'c',
+    summary: 'Config file (default: .keyspill.yaml in the current folder).',
+    helpValue: 'FILE',
+    env: 'KEYSPILL_CONFIG',
+  }),
+};
+
 export const incidentFlags = {
   finding: Flags.string({
     summary: 'The fingerprint of a finding (from the last scan that saw it, or from --report).',

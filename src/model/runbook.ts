@@ -20,7 +20,11 @@ export interface StepSpec {
   readonly with: { readonly [name: string]: Json };
   /** A template: the step runs only when it renders to something other than "", "false", "0", "no". */
   readonly when?: string | undefined;
+  /** What finishing this step means for the incident's timeline (the report). */
+  readonly milestones?: readonly Milestone[] | undefined;
 }
+
+export type Milestone = 'contained' | 'rotated' | 'audited' | 'notified';
 
 export interface Runbook {
   readonly name: string;

@@ -79,11 +79,16 @@ export function runbookCopy(inc: LoadedIncident): string {
   return text;
 }
 
-/** The most recent incident that is not contained yet (for `respond resume` with no id). */
+/**
+ * The most recent unfinished incident (for `respond resume` with no id): not contained yet, or contained with a step
+ * done only in part (a region not audited, a notification not delivered).
+ */
 export function latestOpen(stateDir: string): LoadedIncident | undefined {
   for (const id of incidentIds(stateDir).reverse()) {
     const inc = loadIncident(stateDir, id);
-    if (inc.state?.status === 'open') return inc;
+    const st = inc.state;
+    if (st === undefined || st.status === 'closed') continue;
+    if (st.status === 'open' || [...st.steps.values()].some((s) => s.status === 'partial')) return inc;
   }
   return undefined;
 }

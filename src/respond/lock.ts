@@ -88,7 +88,12 @@ export async function lockIncident(
     if (before !== undefined) reason = `the previous run's lock had no heartbeat for ${STALE_MS / 1000} s`;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
-    const h = readHolder(dir);
+    // The holder writes its file right after taking the lock: give it a moment before saying "another run".
+    let h = readHolder(dir);
+    for (let i = 0; i < 20 && h === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      h = readHolder(dir);
+    }
     const sameHost = h !== undefined && h.host === hostname();
     if (o.takeOver !== undefined) {
       if (h === undefined || h.nonce !== o.takeOver)
@@ -98,7 +103,7 @@ export async function lockIncident(
           `check who holds it: keyspill respond status ${incidentId}`,
         );
       reason = `taken over with --take-over ${o.takeOver}`;
-    } else if (sameHost && !pidAlive(h.pid)) {
+    } else if (sameHost && h !== undefined && !pidAlive(h.pid)) {
       reason = `its holder (pid ${h.pid} on this host) is gone`;
     } else {
       const who = h === undefined ? 'another run' : describe(h);

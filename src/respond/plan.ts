@@ -154,18 +154,20 @@ export async function planIncident(o: StartOptions): Promise<PlanResult> {
         responder: record.createdBy,
         signal: new AbortController().signal,
         env,
+        settings: { knownCidrs: [], regions: [], usedRegions: [], notify: [] },
+        checkpoint: () => undefined,
+        evidence: () => undefined,
+        partial: () => undefined,
+        doneSoFar: () => [],
       };
-      if (spec.kind === 'exec' || spec.kind === 'manual') {
-        steps.push({
-          ...base,
-          calls,
-          facts: [],
-          expect: 'run',
-          note:
-            spec.kind === 'manual'
-              ? 'waits for a person'
-              : 'runs your script (its probe is not run in a dry run)',
-        });
+      if (kind.notInDryRun === true || spec.kind === 'manual') {
+        const note =
+          spec.kind === 'manual'
+            ? 'waits for a person'
+            : spec.kind === 'exec'
+              ? 'runs your script (its probe is not run in a dry run)'
+              : 'not run in a dry run';
+        steps.push({ ...base, calls, facts: [], expect: 'run', note });
         continue;
       }
       let probe;

@@ -24,6 +24,7 @@ const stepSchema = z
     title: z.string().min(1),
     with: z.record(z.string(), jsonValue).default({}),
     when: z.string().optional(),
+    milestones: z.array(z.enum(['contained', 'rotated', 'audited', 'notified'])).default([]),
   })
   .strict();
 

@@ -10,7 +10,7 @@ import { decide, PromptInterrupted, type Interaction } from './interact.ts';
 import type { Journal } from './journal.ts';
 import { foldJournal, isFinished, type StepState } from './state.ts';
 import { stepKind } from './steps/registry.ts';
-import type { IncidentView, Outputs, StepContext } from './steps/types.ts';
+import type { IncidentView, Outputs, RespondSettings, StepContext } from './steps/types.ts';
 import { lookupPath, render, TemplateError, truthy, type Lookup } from './template.ts';
 
 export interface RunOutput {
@@ -54,6 +54,7 @@ export interface RunContext {
   readonly failpoints: Failpoints;
   readonly responder: string;
   readonly env: NodeJS.ProcessEnv;
+  readonly settings: RespondSettings;
   /** The command that continues this incident (printed whenever the engine stops). */
   readonly resumeCommand: string;
   /** Set when the person asked to stop (Ctrl-C): honoured between steps. */
@@ -174,6 +175,7 @@ export async function runSection(rc: RunContext): Promise<RunResult> {
     const history = (): readonly JournalEntry[] =>
       journal.entries.filter((e) => 'step' in e && e.step === spec.id);
     const stepWarnings: string[] = [];
+    const partial: string[] = [];
     try {
       if (spec.when !== undefined && !truthy(renderFor(spec, 'when', spec.when, lookup))) {
         journal.append({
@@ -259,11 +261,32 @@ export async function runSection(rc: RunContext): Promise<RunResult> {
         responder: rc.responder,
         signal: rc.signal,
         env: rc.env,
+        settings: rc.settings,
+        checkpoint: (data) => {
+          journal.append({ type: 'checkpoint', step: spec.id, data });
+          rc.failpoints.afterCheckpoint();
+        },
+        evidence: (e) => void journal.append({ type: 'evidence', step: spec.id, ...e }),
+        doneSoFar: () => {
+          const st = foldJournal(journal.entries);
+          return [...runbook.steps, ...runbook.finish]
+            .filter((x) => x.id !== spec.id && isFinished(st.steps.get(x.id)?.status))
+            .map((x) => {
+              const v = st.steps.get(x.id)!;
+              const by = v.confirmed ? `, confirmed by ${v.confirmed.by}` : '';
+              return `${x.title} (${v.status === 'already' ? 'already true' : v.status}${by})`;
+            });
+        },
+        partial: (reason) => {
+          partial.push(reason);
+          out.line(`    ! ${reason}`);
+        },
       };
       const probe = await kind.probe(input, ctx);
       journal.append({ type: 'probed', step: spec.id, done: probe.done, facts: probe.facts });
       for (const f of probe.facts) out.line(`    · ${f}`);
-      if (!probe.done && kind.effect !== 'none') {
+      if (!probe.done && kind.effect === 'none') await kind.act(input, probe, ctx);
+      else if (!probe.done) {
         const already = history().some((e) => e.type === 'confirmed');
         if (!already) {
           const d = decide(kind.effect, spec.id, rc.interaction);
@@ -292,7 +315,8 @@ export async function runSection(rc: RunContext): Promise<RunResult> {
         await kind.act(input, probe, ctx);
       }
       const result = await kind.verify(input, ctx, probe);
-      const status: StepState = probe.done ? 'already' : 'done';
+      const status: StepState = partial.length > 0 ? 'partial' : probe.done ? 'already' : 'done';
+      stepWarnings.push(...partial);
       journal.append({
         type: 'step-finished',
         step: spec.id,
@@ -303,7 +327,9 @@ export async function runSection(rc: RunContext): Promise<RunResult> {
       });
       outputs.set(spec.id, result);
       warnings.push(...stepWarnings);
-      out.line(`${MARK[status]} ${tag}: ${status === 'already' ? 'already true, nothing to do' : 'done'}`);
+      out.line(
+        `${MARK[status]} ${tag}: ${status === 'already' ? 'already true, nothing to do' : status === 'partial' ? 'done in part (resume tries the rest again)' : 'done'}`,
+      );
       const confirmed = [...history()].reverse().find((e) => e.type === 'confirmed');
       reports.push({
         id: spec.id,

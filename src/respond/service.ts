@@ -26,6 +26,9 @@ import { lockIncident, responderName } from './lock.ts';
 import { parseRunbook } from './runbook-schema.ts';
 import { selectRunbook } from './runbooks.ts';
 import { runSection, type RunOutput, type RunResult } from './runner.ts';
+import type { IncidentState } from './state.ts';
+import type { RespondSettings } from './steps/types.ts';
+import { notifyTargets } from '../notify/targets.ts';
 import { parseSince } from './since.ts';
 
 export interface CommonOptions {
@@ -39,11 +42,37 @@ export interface RunFlags {
   readonly yes: boolean;
   readonly confirm: readonly string[];
   readonly tty: boolean;
+  /** Where .keyspill.yaml is looked for (and --config). */
+  readonly cwd: string;
+  readonly configFile?: string | undefined;
+  /** --notify TYPE=VALUE (added to respond.notify). */
+  readonly notify: readonly string[];
+  /** --regions (instead of respond.regions / every enabled region). */
+  readonly regions: readonly string[];
+}
+
+/** The run's settings: .keyspill.yaml's respond section and the command line (read again on every run). */
+async function settingsFor(o: RunFlags, env: NodeJS.ProcessEnv): Promise<RespondSettings> {
+  const config = await loadConfig(o.cwd, o.configFile);
+  for (const r of o.regions)
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r))
+      throw new ConfigError(`--regions: ${r} is not an AWS region`, 'e.g. --regions us-east-1,eu-west-1');
+  return {
+    knownCidrs: config.respond.knownCidrs,
+    regions: o.regions.length > 0 ? o.regions : config.respond.regions,
+    usedRegions: config.respond.usedRegions,
+    notify: notifyTargets(config.respond.notify, o.notify, env),
+  };
+}
+
+/** Steps of a section that finished only in part (resume tries them again). */
+function partialSteps(st: IncidentState, rb: Runbook | undefined, section: Section): string[] {
+  const ids =
+    rb === undefined ? [...st.steps.keys()] : (section === 'steps' ? rb.steps : rb.finish).map((x) => x.id);
+  return ids.filter((id) => st.steps.get(id)?.status === 'partial');
 }
 
 export interface StartOptions extends CommonOptions, CredentialInput, RunFlags {
-  readonly cwd: string;
-  readonly configFile?: string | undefined;
   readonly runbook?: string | undefined;
   readonly since?: string | undefined;
   readonly params: Readonly<Record<string, string>>;
@@ -143,7 +172,9 @@ async function runLocked(
   };
   process.on('SIGINT', onSigint);
   try {
+    const settings = await settingsFor(o, env);
     return await runSection({
+      settings,
       journal: inc.journal,
       runbook: inc.runbook,
       record: inc.record,
@@ -228,9 +259,10 @@ export async function resumeIncident(o: ResumeOptions): Promise<IncidentRunResul
     );
   const pre = inc.state;
   if (pre !== undefined) {
-    const done = o.section === 'steps' ? pre.status !== 'open' : pre.status === 'closed';
+    const partial = partialSteps(pre, undefined, o.section).length > 0;
+    const done = (o.section === 'steps' ? pre.status !== 'open' : pre.status === 'closed') && !partial;
     if (done) return nothingToDo(inc, o.section);
-    if (o.section === 'finish' && pre.status === 'open')
+    if (o.section === 'finish' && pre.status === 'open' && !partial)
       throw new ConfigError(
         `incident ${inc.id} is not contained yet, so it cannot be finished`,
         `contain it first: keyspill respond resume ${inc.id}`,
@@ -248,7 +280,8 @@ export async function resumeIncident(o: ResumeOptions): Promise<IncidentRunResul
     if (parsed.runbook === undefined) throw new ConfigError(`the runbook copy of ${inc.id} no longer parses`);
     runbook = parsed.runbook;
     const st = fresh.state!;
-    if (o.section === 'steps' ? st.status !== 'open' : st.status === 'closed') {
+    const partial = partialSteps(st, runbook, o.section).length > 0;
+    if ((o.section === 'steps' ? st.status !== 'open' : st.status === 'closed') && !partial) {
       journal.close();
       await lock.release();
       return nothingToDo(fresh, o.section);

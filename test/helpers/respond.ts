@@ -2,13 +2,18 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, type CliResult } from './cli.ts';
+import { spawn } from 'node:child_process';
+import { BIN, type CliResult } from './cli.ts';
 import { tempDir } from './tmp.ts';
 
 export interface Ks {
   readonly state: string;
   readonly cwd: string;
-  run(args: readonly string[], env?: Record<string, string>): CliResult;
+  /**
+   * Runs the CLI without blocking this process (so servers in it, the fake CloudTrail and the webhook receiver,
+   * keep answering).
+   */
+  run(args: readonly string[], env?: Record<string, string>): Promise<CliResult>;
   /** Incident ids in this state folder, oldest first. */
   incidents(): string[];
   /** Parsed journal entries of an incident. */
@@ -29,7 +34,7 @@ export function ks(baseEnv: Record<string, string> = {}): Ks {
     state,
     cwd,
     run: (args, env = {}) =>
-      runCli(args, { cwd, env: { ...baseEnv, KEYSPILL_STATE_DIR: state, CI: 'true', ...env } }),
+      runAsync(args, cwd, { ...baseEnv, KEYSPILL_STATE_DIR: state, CI: 'true', ...env }),
     incidents,
     journal: (id) =>
       readFileSync(join(state, 'incidents', id, 'journal.jsonl'), 'utf8')
@@ -37,6 +42,26 @@ export function ks(baseEnv: Record<string, string> = {}): Ks {
         .filter((l) => l !== '')
         .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
+}
+
+function runAsync(args: readonly string[], cwd: string, env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal === null ? -1 : 128), stdout, stderr });
+    });
+  });
 }
 
 /** Every file under `dir` (recursively). */

@@ -18,17 +18,21 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { jsonResult } from '../helpers/cli.ts';
+import { startCloudTrailServer, type CloudTrailServer } from '../helpers/cloudtrail-server.ts';
 import { freePort, startMoto, type Moto } from '../helpers/moto.ts';
 import { assertNoSecrets, ks } from '../helpers/respond.ts';
 
 let moto: Moto;
+/** The audit step reads CloudTrail here (moto has no LookupEvents); no events: nothing to flag. */
+let trail: CloudTrailServer;
 let iam: IAMClient;
 let sm: SecretsManagerClient;
 
 before(
   async () => {
     moto = await startMoto();
-    Object.assign(process.env, moto.env);
+    trail = await startCloudTrailServer();
+    Object.assign(process.env, moto.env, trail.env);
     iam = new IAMClient({});
     sm = new SecretsManagerClient({});
   },
@@ -38,6 +42,7 @@ after(async () => {
   iam?.destroy();
   sm?.destroy();
   await moto?.stop();
+  await trail?.close();
 });
 beforeEach(async () => {
   await moto.setAuth(Infinity);
@@ -98,14 +103,14 @@ describe('respond incident: aws-access-key against moto', () => {
       join(k.cwd, 'deploy.env'),
       `AWS_ACCESS_KEY_ID=${leaked.id}\nAWS_SECRET_ACCESS_KEY=${leaked.secret}\n`,
     );
-    const scan = k.run(['scan', 'dir', '.', '-f', 'json', '-o', 'scan.json']);
+    const scan = await k.run(['scan', 'dir', '.', '-f', 'json', '-o', 'scan.json']);
     assert.equal(scan.code, 1, scan.stderr);
     const report = JSON.parse((await import('node:fs')).readFileSync(join(k.cwd, 'scan.json'), 'utf8')) as {
       findings: { fingerprint: string; kind: string; identifier?: string }[];
     };
     const finding = report.findings.find((f) => f.kind === 'aws-access-key')!;
     assert.equal(finding.identifier, leaked.id);
-    const r = k.run([
+    const r = await k.run([
       'respond',
       'incident',
       '--finding',
@@ -131,11 +136,11 @@ describe('respond incident: aws-access-key against moto', () => {
       join(k.cwd, 'ci.sh'),
       `export AWS_ACCESS_KEY_ID=${leaked.id}\nexport AWS_SECRET_ACCESS_KEY=${leaked.secret}\n`,
     );
-    const scan = k.run(['scan', 'dir', '.']);
+    const scan = await k.run(['scan', 'dir', '.']);
     assert.equal(scan.code, 1);
     const cmd = /keyspill respond incident --finding (\S+)/.exec(scan.stdout);
     assert.ok(cmd, 'the text report recommends the command');
-    const r = k.run(['respond', 'incident', '--finding', cmd[1]!, '--yes']);
+    const r = await k.run(['respond', 'incident', '--finding', cmd[1]!, '--yes']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^incident inc-\d{8}-\d{6}-[0-9a-f]{4}\n/);
     assert.match(r.stdout, /is contained/);
@@ -146,12 +151,20 @@ describe('respond incident: aws-access-key against moto', () => {
   test('--dry-run and respond plan change nothing and create no incident; after containment the plan says what is already true', async () => {
     const leaked = await leakedKey();
     const k = ks();
-    const dry = k.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--dry-run']);
+    const dry = await k.run([
+      'respond',
+      'incident',
+      '--kind',
+      'aws-access-key',
+      '--id',
+      leaked.id,
+      '--dry-run',
+    ]);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /iam:UpdateAccessKey \{"UserName":"ci-deployer","AccessKeyId":"AKIA/);
     assert.match(dry.stdout, /key .* belongs to IAM user ci-deployer in account 123456789012/);
     const plan = jsonResult<{ steps: { id: string; expect: string; calls: { call: string }[] }[] }>(
-      k.run(['respond', 'plan', '--kind', 'aws-access-key', '--id', leaked.id, '--json']),
+      await k.run(['respond', 'plan', '--kind', 'aws-access-key', '--id', leaked.id, '--json']),
     );
     assert.deepEqual(
       plan.steps.map((s) => [s.id, s.expect]),
@@ -159,17 +172,20 @@ describe('respond incident: aws-access-key against moto', () => {
         ['preflight', 'run'],
         ['revoke', 'run'],
         ['rotate', 'run'],
+        ['audit', 'run'],
+        ['notify', 'unknown'],
         ['delete-old-key', 'unknown'],
+        ['notify-closed', 'unknown'],
       ],
     );
     assert.deepEqual(k.incidents(), []);
     assert.deepEqual(await keys(), [{ id: leaked.id, status: 'Active' }]);
     assert.equal(
-      k.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--yes']).code,
+      (await k.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--yes'])).code,
       0,
     );
     const again = jsonResult<{ steps: { id: string; expect: string; facts: string[] }[] }>(
-      k.run(['respond', 'plan', '--kind', 'aws-access-key', '--id', leaked.id, '--json']),
+      await k.run(['respond', 'plan', '--kind', 'aws-access-key', '--id', leaked.id, '--json']),
     );
     const revoke = again.steps.find((s) => s.id === 'revoke')!;
     assert.equal(revoke.expect, 'skip');
@@ -180,23 +196,31 @@ describe('respond incident: aws-access-key against moto', () => {
   test('no TTY and no --yes: stops before the first change (exit 2, the exact command); resume, then resume again changes nothing; finish needs --confirm', async () => {
     const leaked = await leakedKey();
     const k = ks();
-    const first = k.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--json']);
+    const first = await k.run([
+      'respond',
+      'incident',
+      '--kind',
+      'aws-access-key',
+      '--id',
+      leaked.id,
+      '--json',
+    ]);
     assert.equal(first.code, 2, first.stderr);
     const stopped = jsonResult<RunJson>(first);
     assert.equal(stopped.stopped?.step, 'revoke');
     assert.equal(stopped.stopped?.next, `keyspill respond resume ${stopped.incidentId} --yes`);
     assert.deepEqual(await keys(), [{ id: leaked.id, status: 'Active' }], 'nothing changed');
-    const dup = k.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--yes']);
+    const dup = await k.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--yes']);
     assert.equal(dup.code, 2);
     assert.match(
       dup.stderr,
       new RegExp(`incident ${stopped.incidentId} is already open.*\\n.*respond resume ${stopped.incidentId}`),
     );
 
-    const resumed = k.run(['respond', 'resume', '--yes']);
+    const resumed = await k.run(['respond', 'resume', '--yes']);
     assert.equal(resumed.code, 0, resumed.stderr);
     const { newId } = await assertContained(leaked.id);
-    const again = k.run(['respond', 'resume', stopped.incidentId, '--yes', '--json']);
+    const again = await k.run(['respond', 'resume', stopped.incidentId, '--yes', '--json']);
     assert.equal(again.code, 0);
     assert.match(
       jsonResult<{ nothingToDo: string }>(again).nothingToDo,
@@ -208,7 +232,7 @@ describe('respond incident: aws-access-key against moto', () => {
       status: string;
       steps: { id: string; status: string; confirmedBy?: string }[];
       next: string;
-    }>(k.run(['respond', 'status', stopped.incidentId, '--json']));
+    }>(await k.run(['respond', 'status', stopped.incidentId, '--json']));
     assert.equal(status.status, 'contained');
     assert.deepEqual(
       status.steps.map((s) => [s.id, s.status]),
@@ -216,28 +240,31 @@ describe('respond incident: aws-access-key against moto', () => {
         ['preflight', 'done'],
         ['revoke', 'done'],
         ['rotate', 'done'],
+        ['audit', 'done'],
+        ['notify', 'done'],
         ['delete-old-key', 'pending'],
+        ['notify-closed', 'pending'],
       ],
     );
     assert.ok(status.steps.find((s) => s.id === 'revoke')?.confirmedBy);
     assert.equal(status.next, `keyspill respond finish ${stopped.incidentId}`);
 
-    const fin = k.run(['respond', 'finish', stopped.incidentId, '--yes']);
+    const fin = await k.run(['respond', 'finish', stopped.incidentId, '--yes']);
     assert.equal(fin.code, 2, 'an irreversible step is not covered by --yes');
     assert.match(
       fin.stdout,
       new RegExp(`next: keyspill respond finish ${stopped.incidentId} --confirm delete-old-key`),
     );
     assert.ok((await keys()).some((x) => x.id === leaked.id));
-    const done = k.run(['respond', 'finish', stopped.incidentId, '--confirm', 'delete-old-key']);
+    const done = await k.run(['respond', 'finish', stopped.incidentId, '--confirm', 'delete-old-key']);
     assert.equal(done.code, 0, done.stderr);
     assert.deepEqual(
       (await keys()).map((x) => x.id),
       [newId],
     );
-    const list = jsonResult<{ id: string; status: string }[]>(k.run(['respond', 'list', '--json']));
+    const list = jsonResult<{ id: string; status: string }[]>(await k.run(['respond', 'list', '--json']));
     assert.deepEqual(list, [{ ...list[0]!, id: stopped.incidentId, status: 'closed' }]);
-    assert.equal(k.run(['respond', 'verify', stopped.incidentId]).code, 0);
+    assert.equal((await k.run(['respond', 'verify', stopped.incidentId])).code, 0);
   });
 
   test('killed right after each side effect (KEYSPILL_FAILPOINT=kill-after-effect:N), resume --yes reaches the clean end state', async () => {
@@ -245,7 +272,7 @@ describe('respond incident: aws-access-key against moto', () => {
     const clean = await leakedKey();
     const k0 = ks();
     assert.equal(
-      k0.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', clean.id, '--yes']).code,
+      (await k0.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', clean.id, '--yes'])).code,
       0,
     );
     const effects = k0.journal(k0.incidents()[0]!).filter((e) => e['type'] === 'intent');
@@ -257,17 +284,20 @@ describe('respond incident: aws-access-key against moto', () => {
       await moto.reset();
       const leaked = await leakedKey();
       const k = ks();
-      const killed = k.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--yes'], {
-        KEYSPILL_FAILPOINT: `kill-after-effect:${n}`,
-      });
+      const killed = await k.run(
+        ['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--yes'],
+        {
+          KEYSPILL_FAILPOINT: `kill-after-effect:${n}`,
+        },
+      );
       assert.notEqual(killed.code, 0, `run ${n} was killed`);
       const id = k.incidents()[0]!;
       const last = k.journal(id).at(-1)!;
       assert.equal(last['type'], 'intent', `killed after effect ${n}, before its outcome`);
-      const r = k.run(['respond', 'resume', '--yes']);
+      const r = await k.run(['respond', 'resume', '--yes']);
       assert.equal(r.code, 0, `resume after kill ${n}: ${r.stderr}`);
       const { newSecret } = await assertContained(leaked.id);
-      assert.equal(k.run(['respond', 'verify', id]).code, 0, `journal ${n} verifies`);
+      assert.equal((await k.run(['respond', 'verify', id])).code, 0, `journal ${n} verifies`);
       const calls = k
         .journal(id)
         .filter((e) => e['type'] === 'intent')
@@ -286,7 +316,7 @@ describe('respond incident: aws-access-key against moto', () => {
     const leaked = await leakedKey();
     const other = await iam.send(new CreateAccessKeyCommand({ UserName: 'ci-deployer' }));
     const k = ks();
-    const r = k.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--yes']);
+    const r = await k.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--yes']);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /already has 2 access keys .*AWS allows two/);
     assert.match(
@@ -306,7 +336,7 @@ describe('respond incident: aws-access-key against moto', () => {
     await iam.send(
       new DeleteAccessKeyCommand({ UserName: 'ci-deployer', AccessKeyId: other.AccessKey!.AccessKeyId! }),
     );
-    assert.equal(k.run(['respond', 'resume', '--yes']).code, 0);
+    assert.equal((await k.run(['respond', 'resume', '--yes'])).code, 0);
     await assertContained(leaked.id);
   });
 
@@ -333,7 +363,7 @@ describe('respond incident: aws-access-key against moto', () => {
     };
     await moto.setAuth(0);
     const k = ks();
-    const r = k.run(
+    const r = await k.run(
       ['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--yes', '--json'],
       creds,
     );
@@ -352,7 +382,7 @@ describe('respond incident: aws-access-key against moto', () => {
     );
     assert.ok(j.some((e) => e['type'] === 'step-failed' && e['step'] === 'revoke'));
     await moto.setAuth(Infinity);
-    assert.equal(k.run(['respond', 'resume', '--yes']).code, 0);
+    assert.equal((await k.run(['respond', 'resume', '--yes'])).code, 0);
     await assertContained(leaked.id);
   });
 
@@ -360,7 +390,7 @@ describe('respond incident: aws-access-key against moto', () => {
     const leaked = await leakedKey();
     const k = ks();
     const dead = `http://127.0.0.1:${await freePort()}`;
-    const r = k.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--yes'], {
+    const r = await k.run(['respond', 'incident', '--kind', 'aws-access-key', '--id', leaked.id, '--yes'], {
       AWS_ENDPOINT_URL: dead,
       AWS_MAX_ATTEMPTS: '1',
     });
@@ -370,12 +400,12 @@ describe('respond incident: aws-access-key against moto', () => {
       new RegExp(`cannot reach STS at ${dead} for sts:GetAccessKeyInfo \\(ECONNREFUSED\\)`),
     );
     const status = jsonResult<{ status: string; steps: { id: string; status: string }[]; next: string }>(
-      k.run(['respond', 'status', '--json']),
+      await k.run(['respond', 'status', '--json']),
     );
     assert.equal(status.steps[0]?.status, 'failed');
     assert.match(status.next, /keyspill respond resume inc-/);
     assert.deepEqual(await keys(), [{ id: leaked.id, status: 'Active' }]);
-    assert.equal(k.run(['respond', 'resume', '--yes']).code, 0);
+    assert.equal((await k.run(['respond', 'resume', '--yes'])).code, 0);
     await assertContained(leaked.id);
   });
 
@@ -384,7 +414,7 @@ describe('respond incident: aws-access-key against moto', () => {
     const { CreateSecretCommand } = await import('@aws-sdk/client-secrets-manager');
     await sm.send(new CreateSecretCommand({ Name: 'prod/ci/aws', SecretString: '{"AccessKeyId":"old"}' }));
     const k = ks();
-    const r = k.run([
+    const r = await k.run([
       'respond',
       'incident',
       '--kind',

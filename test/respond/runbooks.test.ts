@@ -53,14 +53,14 @@ function start(k: Ks, args: string[], env: Record<string, string> = {}) {
 }
 
 describe('runbooks list / check', () => {
-  test('the built-in runbooks are valid and listed with their step kinds; an organisation folder adds its own', () => {
+  test('the built-in runbooks are valid and listed with their step kinds; an organisation folder adds its own', async () => {
     const k = ks();
     writeTree(k.cwd, { 'partner.js': '' });
     withRunbooks(k, { 'ops/runbooks/ours.yml': EXEC_RUNBOOK(join(k.cwd, 'partner.js')) });
     const list = jsonResult<{
       runbooks: { name: string; source: string; kinds: string[] }[];
       stepKinds: { kind: string }[];
-    }>(k.run(['runbooks', 'list', '--json']));
+    }>(await k.run(['runbooks', 'list', '--json']));
     assert.deepEqual(
       list.runbooks.map((r) => [r.name, r.source]),
       [
@@ -76,7 +76,7 @@ describe('runbooks list / check', () => {
         list.stepKinds.some((s) => s.kind === kind),
         kind,
       );
-    const check = k.run([
+    const check = await k.run([
       'runbooks',
       'check',
       join(import.meta.dirname, '../../runbooks/aws-access-key.yml'),
@@ -85,7 +85,7 @@ describe('runbooks list / check', () => {
     assert.equal(check.code, 0, check.stdout);
   });
 
-  test('check names the file, line and problem: unknown step kind, unknown input, bad and forward references, bad YAML', () => {
+  test('check names the file, line and problem: unknown step kind, unknown input, bad and forward references, bad YAML', async () => {
     const k = ks();
     writeTree(k.cwd, {
       'bad.yml': [
@@ -111,7 +111,7 @@ describe('runbooks list / check', () => {
       ].join('\n'),
       'yaml.yml': 'name: x\nsteps: [\n',
     });
-    const r = k.run(['runbooks', 'check', 'bad.yml', 'yaml.yml', '--json']);
+    const r = await k.run(['runbooks', 'check', 'bad.yml', 'yaml.yml', '--json']);
     assert.equal(r.code, 2);
     const res = jsonResult<{ files: { problems: { line: number; message: string }[] }[] }>(r);
     const got = res.files[0]!.problems.map((p) => `${p.line}: ${p.message}`);
@@ -128,7 +128,7 @@ describe('runbooks list / check', () => {
         `${re} in ${got.join(' | ')}`,
       );
     assert.match(res.files[1]!.problems[0]!.message, /invalid YAML/);
-    const inc = k.run([
+    const inc = await k.run([
       'respond',
       'incident',
       '--kind',
@@ -180,18 +180,18 @@ describe('bad input: a clear message, exit 2, nothing started', () => {
     ],
   ];
   for (const [name, args, re] of cases)
-    test(name, () => {
+    test(name, async () => {
       const k = ks();
-      const r = k.run(['respond', 'incident', ...args, '--yes']);
+      const r = await k.run(['respond', 'incident', ...args, '--yes']);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, re);
       assert.deepEqual(k.incidents(), []);
     });
 
-  test('a finding fingerprint that is not in the report', () => {
+  test('a finding fingerprint that is not in the report', async () => {
     const k = ks();
     writeFileSync(join(k.cwd, 'scan.json'), JSON.stringify({ version: 1, findings: [] }));
-    const r = k.run([
+    const r = await k.run([
       'respond',
       'incident',
       '--finding',
@@ -204,17 +204,25 @@ describe('bad input: a clear message, exit 2, nothing started', () => {
       r.stderr,
       /no finding with fingerprint aws-access-key:0123456789abcdef in the report scan.json/,
     );
-    const none = k.run(['respond', 'resume']);
+    const none = await k.run(['respond', 'resume']);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no unfinished incident/);
-    assert.match(k.run(['respond', 'status', 'inc-nope']).stderr, /is not an incident id/);
+    assert.match((await k.run(['respond', 'status', 'inc-nope'])).stderr, /is not an incident id/);
   });
 });
 
 describe('manual and exec steps', () => {
-  test('generic: each checklist item stops without a TTY until confirmed by id; who confirmed is recorded', () => {
+  test('generic: each checklist item stops without a TTY until confirmed by id; who confirmed is recorded', async () => {
     const k = ks();
-    const r = k.run(['respond', 'incident', '--kind', 'generic', '--name', 'Acme partner token', '--json']);
+    const r = await k.run([
+      'respond',
+      'incident',
+      '--kind',
+      'generic',
+      '--name',
+      'Acme partner token',
+      '--json',
+    ]);
     assert.equal(r.code, 2);
     const res = jsonResult<{ incidentId: string; stopped: { step: string; next: string } }>(r);
     assert.equal(res.stopped.next, `keyspill respond resume ${res.incidentId} --confirm revoke`);
@@ -222,16 +230,18 @@ describe('manual and exec steps', () => {
       '--confirm',
       s,
     ]);
-    const done = k.run(['respond', 'resume', ...all], { KEYSPILL_RESPONDER: 'alice@oncall' });
+    const done = await k.run(['respond', 'resume', ...all], { KEYSPILL_RESPONDER: 'alice@oncall' });
     assert.equal(done.code, 0, done.stderr);
-    const status = jsonResult<{ status: string; steps: { id: string; confirmedBy: string }[] }>(
-      k.run(['respond', 'status', '--json']),
+    const status = jsonResult<{ status: string; steps: { id: string; kind: string; confirmedBy: string }[] }>(
+      await k.run(['respond', 'status', '--json']),
     );
     assert.equal(status.status, 'contained');
-    assert.ok(status.steps.every((s) => s.confirmedBy === 'alice@oncall'));
+    const manual = status.steps.filter((s) => s.kind === 'manual');
+    assert.equal(manual.length, 5);
+    assert.ok(manual.every((s) => s.confirmedBy === 'alice@oncall'));
   });
 
-  test('exec: the incident reaches the script in KEYSPILL_* variables; a failing script stops (exit 3, journaled); resume after the fix', () => {
+  test('exec: the incident reaches the script in KEYSPILL_* variables; a failing script stops (exit 3, journaled); resume after the fix', async () => {
     const k = ks();
     const script = join(k.cwd, 'partner.js');
     const log = join(k.cwd, 'calls.jsonl');
@@ -242,12 +252,12 @@ if (fs.existsSync(${JSON.stringify(join(k.cwd, 'broken'))})) { console.error('pa
 fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: process.argv.slice(2), env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('KEYSPILL_'))) }) + '\\n');`,
     );
     withRunbooks(k, { 'ops/runbooks/ours.yml': EXEC_RUNBOOK(script), broken: '' });
-    const r = k.run(['respond', 'incident', '--kind', 'partner-token', '--id', 'ptk_live_42', '--yes']);
+    const r = await k.run(['respond', 'incident', '--kind', 'partner-token', '--id', 'ptk_live_42', '--yes']);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /partner.js ptk_live_42 payments exited 4: partner API said 503/);
     assert.match(r.stderr, /continue with: keyspill respond resume inc-/);
     rmSync(join(k.cwd, 'broken'));
-    const again = k.run(['respond', 'resume', '--yes', '--confirm', 'tell-partner']);
+    const again = await k.run(['respond', 'resume', '--yes', '--confirm', 'tell-partner']);
     assert.equal(again.code, 0, again.stderr);
     const calls = readFileSync(log, 'utf8')
       .trim()
@@ -263,7 +273,7 @@ fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: process.argv.sl
     assert.match(calls[0]!.env['KEYSPILL_IDEMPOTENCY_KEY']!, /^[0-9a-f-]{36}$/);
     assert.equal(calls[0]!.env['KEYSPILL_INCIDENT_DIR'], join(k.state, 'incidents', id));
     // Resuming the contained incident runs nothing again.
-    assert.equal(k.run(['respond', 'resume', id, '--yes']).code, 0);
+    assert.equal((await k.run(['respond', 'resume', id, '--yes'])).code, 0);
     assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 1);
   });
 });
@@ -297,7 +307,7 @@ steps:
   test('two concurrent resumes: one proceeds, the other names the holder (exit 3); the journal verifies', async () => {
     const k = ks();
     slowRunbook(k);
-    assert.equal(k.run(['respond', 'incident', '--kind', 'slow-token', '--id', 'tok-1']).code, 2);
+    assert.equal((await k.run(['respond', 'incident', '--kind', 'slow-token', '--id', 'tok-1'])).code, 2);
     const id = k.incidents()[0]!;
     const args = ['respond', 'resume', id, '--yes', '--confirm', 'first', '--confirm', 'last'];
     const a = start(k, args, { KEYSPILL_RESPONDER: 'alice@laptop' });
@@ -312,8 +322,8 @@ steps:
       new RegExp(`incident ${id} is locked by ${winner} on \\S+ \\(pid \\d+\\) since \\S+`),
     );
     assert.match(loser.stderr, new RegExp(`keyspill respond resume ${id} --take-over [0-9a-f]{8}`));
-    assert.equal(k.run(['respond', 'verify', id]).code, 0);
-    const st = jsonResult<{ status: string }>(k.run(['respond', 'status', id, '--json']));
+    assert.equal((await k.run(['respond', 'verify', id])).code, 0);
+    const st = jsonResult<{ status: string }>(await k.run(['respond', 'status', id, '--json']));
     assert.equal(st.status, 'contained');
     assert.equal(k.journal(id).filter((e) => e['type'] === 'intent').length, 1, 'the script ran once');
   });
@@ -321,30 +331,30 @@ steps:
   test('a wrong --take-over nonce is refused', async () => {
     const k = ks();
     slowRunbook(k);
-    assert.equal(k.run(['respond', 'incident', '--kind', 'slow-token', '--id', 'tok-2']).code, 2);
+    assert.equal((await k.run(['respond', 'incident', '--kind', 'slow-token', '--id', 'tok-2'])).code, 2);
     const a = start(k, ['respond', 'resume', '--yes', '--confirm', 'first', '--confirm', 'last']);
     await a.waitFor(/slow: Slow script/);
-    const r = k.run(['respond', 'resume', '--yes', '--take-over', 'deadbeef']);
+    const r = await k.run(['respond', 'resume', '--yes', '--take-over', 'deadbeef']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--take-over deadbeef does not name the current holder/);
     assert.equal((await a.done).code, 0);
   });
 
-  test('a tampered journal: verify names the line, resume refuses', () => {
+  test('a tampered journal: verify names the line, resume refuses', async () => {
     const k = ks();
-    assert.equal(k.run(['respond', 'incident', '--kind', 'generic', '--name', 'tok']).code, 2);
+    assert.equal((await k.run(['respond', 'incident', '--kind', 'generic', '--name', 'tok'])).code, 2);
     const id = k.incidents()[0]!;
     const file = join(k.state, 'incidents', id, 'journal.jsonl');
     const lines = readFileSync(file, 'utf8').split('\n');
     lines[1] = lines[1]!.replace('"step":"revoke"', '"step":"replace"');
     writeFileSync(file, lines.join('\n'));
-    const v = k.run(['respond', 'verify', id]);
+    const v = await k.run(['respond', 'verify', id]);
     assert.equal(v.code, 3);
     assert.match(v.stdout, /FAIL .*\n\s+line 2 \(entry #2\) was edited/);
-    const r = k.run(['respond', 'resume', id, '--confirm', 'revoke']);
+    const r = await k.run(['respond', 'resume', id, '--confirm', 'revoke']);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /fails verification, so keyspill will not act on it:\n\s+line 2/);
-    assert.match(k.run(['respond', 'status', id]).stderr, /integrity problem/);
+    assert.match((await k.run(['respond', 'status', id])).stderr, /integrity problem/);
   });
 
   test('Ctrl-C during a step: the step finishes, the run stops before the next (exit 130) and resumes later', async () => {
@@ -369,13 +379,13 @@ steps:
     assert.match(r.stdout, /next: keyspill respond resume inc-/);
     const id = k.incidents()[0]!;
     const status = jsonResult<{ steps: { id: string; status: string }[] }>(
-      k.run(['respond', 'status', id, '--json']),
+      await k.run(['respond', 'status', id, '--json']),
     );
     assert.deepEqual(
       status.steps.map((s) => s.status),
       ['done', 'done', 'pending'],
     );
-    assert.equal(k.run(['respond', 'resume', id, '--confirm', 'last']).code, 0);
+    assert.equal((await k.run(['respond', 'resume', id, '--confirm', 'last'])).code, 0);
     assertNoSecrets(k.state, []);
   });
 });

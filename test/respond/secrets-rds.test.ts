@@ -12,10 +12,13 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { jsonResult } from '../helpers/cli.ts';
+import { startCloudTrailServer, type CloudTrailServer } from '../helpers/cloudtrail-server.ts';
 import { startMoto, type Moto } from '../helpers/moto.ts';
 import { assertNoSecrets, ks } from '../helpers/respond.ts';
 
 let moto: Moto;
+/** The audit step reads CloudTrail here (moto has no LookupEvents); no events: nothing to flag. */
+let trail: CloudTrailServer;
 let sm: SecretsManagerClient;
 let rds: RDSClient;
 const OLD_DB_PASSWORD = 'CANARY-old-db-Pa55word-9f2c';
@@ -27,8 +30,9 @@ before(
       'recording.jsonl',
     );
     moto = await startMoto();
+    trail = await startCloudTrailServer();
     await fetch(`${moto.endpoint}/moto-api/recorder/start-recording`, { method: 'POST' });
-    Object.assign(process.env, moto.env);
+    Object.assign(process.env, moto.env, trail.env);
     sm = new SecretsManagerClient({});
     rds = new RDSClient({});
     await rds.send(
@@ -48,6 +52,7 @@ after(async () => {
   sm?.destroy();
   rds?.destroy();
   await moto?.stop();
+  await trail?.close();
   const rec = process.env['MOTO_RECORDER_FILEPATH'];
   if (rec !== undefined) rmSync(dirname(rec), { recursive: true, force: true });
 });
@@ -112,7 +117,7 @@ describe('secretsmanager-secret (no rotation Lambda: keyspill drives AWSPENDING 
   test('stages, waits for the manual step (exit 2, the exact command), then promotes; the alternating-users warning', async () => {
     const s = await appSecret();
     const k = ks();
-    const first = k.run([
+    const first = await k.run([
       'respond',
       'incident',
       '--kind',
@@ -133,12 +138,12 @@ describe('secretsmanager-secret (no rotation Lambda: keyspill drives AWSPENDING 
       'new value staged, apps still read the old one',
     );
     assert.equal((await current(s.name))['password'], s.old);
-    const second = k.run(['respond', 'resume', '--yes', '--confirm', 'apply-at-service']);
+    const second = await k.run(['respond', 'resume', '--yes', '--confirm', 'apply-at-service']);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /alternating-users/);
     const pw = await assertRotated(s.name, s.old);
     const status = jsonResult<{ steps: { id: string; confirmedBy?: string }[] }>(
-      k.run(['respond', 'status', '--json']),
+      await k.run(['respond', 'status', '--json']),
     );
     assert.ok(
       status.steps.find((x) => x.id === 'apply-at-service')?.confirmedBy,
@@ -152,14 +157,14 @@ describe('secretsmanager-secret (no rotation Lambda: keyspill drives AWSPENDING 
       const s = await appSecret();
       const k = ks();
       const args = ['--yes', '--confirm', 'apply-at-service'];
-      const killed = k.run(
+      const killed = await k.run(
         ['respond', 'incident', '--kind', 'secretsmanager-secret', '--secret-id', s.name, ...args],
         {
           KEYSPILL_FAILPOINT: `kill-after-effect:${fx}`,
         },
       );
       assert.notEqual(killed.code, 0);
-      const r = k.run(['respond', 'resume', ...args]);
+      const r = await k.run(['respond', 'resume', ...args]);
       assert.equal(r.code, 0, `resume after kill ${fx}: ${r.stderr}`);
       const pw = await assertRotated(s.name, s.old);
       const id = k.incidents()[0]!;
@@ -173,14 +178,14 @@ describe('secretsmanager-secret (no rotation Lambda: keyspill drives AWSPENDING 
         `one PutSecretValue (${fx})`,
       );
       assert.ok(!calls.includes('secretsmanager:RotateSecret'));
-      assert.equal(k.run(['respond', 'verify', id]).code, 0);
+      assert.equal((await k.run(['respond', 'verify', id])).code, 0);
       assertNoSecrets(k.state, [s.old, pw]);
     }
   });
 
-  test('an unknown secret is a clear error before anything changes', () => {
+  test('an unknown secret is a clear error before anything changes', async () => {
     const k = ks();
-    const r = k.run([
+    const r = await k.run([
       'respond',
       'incident',
       '--kind',
@@ -209,7 +214,7 @@ describe('rds-master-password (new password stored first, set on the instance, t
   test('with the apps’ secret: contained in one command; killed after each side effect, resume converges', async () => {
     const s = await appSecret();
     const k = ks();
-    const r = k.run([
+    const r = await k.run([
       'respond',
       'incident',
       '--kind',
@@ -248,8 +253,8 @@ describe('rds-master-password (new password stored first, set on the instance, t
         s2.name,
         '--yes',
       ];
-      assert.notEqual(k2.run(args, { KEYSPILL_FAILPOINT: `kill-after-effect:${fx}` }).code, 0);
-      const again = k2.run(['respond', 'resume', '--yes']);
+      assert.notEqual((await k2.run(args, { KEYSPILL_FAILPOINT: `kill-after-effect:${fx}` })).code, 0);
+      const again = await k2.run(['respond', 'resume', '--yes']);
       assert.equal(again.code, 0, `resume after kill ${fx}: ${again.stderr}`);
       const pw2 = await assertChanged(s2.name, s2.old);
       const c2 = k2
@@ -273,7 +278,7 @@ describe('rds-master-password (new password stored first, set on the instance, t
 
   test('without --secret-id: creates keyspill/rds/<id>/master holding the connection details and the new password', async () => {
     const k = ks();
-    const r = k.run([
+    const r = await k.run([
       'respond',
       'incident',
       '--kind',
@@ -290,9 +295,9 @@ describe('rds-master-password (new password stored first, set on the instance, t
     assert.equal(await dbPassword(), v['password']);
   });
 
-  test('an unknown DB instance is a clear error', () => {
+  test('an unknown DB instance is a clear error', async () => {
     const k = ks();
-    const r = k.run([
+    const r = await k.run([
       'respond',
       'incident',
       '--kind',

@@ -1,7 +1,7 @@
 // `keyspill respond finish ID`: the runbook's clean-up steps (e.g. delete the old key), each separately confirmed.
 import { Args, Flags } from '@oclif/core';
 import { RespondCommand } from '../../cli/respond-command.ts';
-import { runFlags, stateFlags } from '../../cli/respond-flags.ts';
+import { configFlag, runFlags, settingsFlags, stateFlags } from '../../cli/respond-flags.ts';
 import type { IncidentRunResult } from '../../respond/service.ts';
 
 export default class RespondFinish extends RespondCommand<IncidentRunResult> {
@@ -16,6 +16,8 @@ export default class RespondFinish extends RespondCommand<IncidentRunResult> {
   static override args = { id: Args.string({ description: 'Incident id.', required: true }) };
   static override flags = {
     ...runFlags,
+    ...settingsFlags,
+    ...configFlag,
     ...stateFlags,
     'take-over': Flags.string({
       summary: 'Take over the lock of a run that is gone (its nonce).',
@@ -35,6 +37,10 @@ export default class RespondFinish extends RespondCommand<IncidentRunResult> {
       section: 'finish',
       yes: flags.yes,
       confirm: flags.confirm ?? [],
+      cwd: process.cwd(),
+      configFile: flags.config,
+      notify: flags.notify ?? [],
+      regions: this.regions(flags.regions),
       tty: canPrompt(),
     });
     return this.finishRun(r);

@@ -1,7 +1,7 @@
 // `keyspill respond incident`: start an incident for a leaked credential and run its runbook (or --dry-run it).
 import { Flags } from '@oclif/core';
 import { RespondCommand } from '../../cli/respond-command.ts';
-import { incidentFlags, runFlags, stateFlags } from '../../cli/respond-flags.ts';
+import { incidentFlags, runFlags, settingsFlags, stateFlags } from '../../cli/respond-flags.ts';
 import type { PlanResult } from '../../respond/plan.ts';
 import type { IncidentRunResult } from '../../respond/service.ts';
 
@@ -22,6 +22,7 @@ export default class RespondIncident extends RespondCommand<IncidentRunResult | 
   static override flags = {
     ...incidentFlags,
     ...runFlags,
+    ...settingsFlags,
     ...stateFlags,
     'dry-run': Flags.boolean({
       summary: 'Show every step, the exact calls it would make and what is already true; change nothing.',
@@ -35,6 +36,8 @@ export default class RespondIncident extends RespondCommand<IncidentRunResult | 
       ...(await this.incidentOptions(flags)),
       yes: flags.yes,
       confirm: flags.confirm ?? [],
+      notify: flags.notify ?? [],
+      regions: this.regions(flags.regions),
       tty: (await import('../../respond/interact.ts')).canPrompt(),
     };
     if (flags['dry-run']) return this.plan(options);

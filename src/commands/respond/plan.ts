@@ -16,6 +16,13 @@ export default class RespondPlan extends RespondCommand<PlanResult> {
 
   async run(): Promise<PlanResult> {
     const { flags } = await this.parse(RespondPlan);
-    return this.plan({ ...(await this.incidentOptions(flags)), yes: false, confirm: [], tty: false });
+    return this.plan({
+      ...(await this.incidentOptions(flags)),
+      yes: false,
+      confirm: [],
+      tty: false,
+      notify: [],
+      regions: [],
+    });
   }
 }

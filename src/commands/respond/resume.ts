@@ -1,7 +1,7 @@
 // `keyspill respond resume [ID]`: continue an incident from its journal (default: the most recent unfinished one).
 import { Args, Flags } from '@oclif/core';
 import { RespondCommand } from '../../cli/respond-command.ts';
-import { runFlags, stateFlags } from '../../cli/respond-flags.ts';
+import { configFlag, runFlags, settingsFlags, stateFlags } from '../../cli/respond-flags.ts';
 import type { IncidentRunResult } from '../../respond/service.ts';
 
 export default class RespondResume extends RespondCommand<IncidentRunResult> {
@@ -20,6 +20,8 @@ export default class RespondResume extends RespondCommand<IncidentRunResult> {
   };
   static override flags = {
     ...runFlags,
+    ...settingsFlags,
+    ...configFlag,
     ...stateFlags,
     'take-over': Flags.string({
       summary:
@@ -40,6 +42,10 @@ export default class RespondResume extends RespondCommand<IncidentRunResult> {
       section: 'steps',
       yes: flags.yes,
       confirm: flags.confirm ?? [],
+      cwd: process.cwd(),
+      configFile: flags.config,
+      notify: flags.notify ?? [],
+      regions: this.regions(flags.regions),
       tty: canPrompt(),
     });
     return this.finishRun(r);

@@ -68,6 +68,7 @@ export const exec = defineStep<Input>({
   summary:
     'Run your own script (no shell), with the incident in KEYSPILL_* environment variables; optional probe and verify commands.',
   effect: 'reversible',
+  notInDryRun: true,
   input,
   outputs: ['exitCode'],
   plan: (i) => [

@@ -8,8 +8,10 @@ import { rdsSetPassword } from './aws-rds-set-password.ts';
 import { secretPreflight } from './aws-secret-preflight.ts';
 import { secretPromote } from './aws-secret-promote.ts';
 import { secretStage } from './aws-secret-stage.ts';
+import { cloudTrailAudit } from './aws-cloudtrail-audit.ts';
 import { exec } from './exec.ts';
 import { manual } from './manual.ts';
+import { notify } from './notify.ts';
 import type { AnyStepKind } from './types.ts';
 
 export const STEP_KINDS: ReadonlyMap<string, AnyStepKind> = new Map(
@@ -23,6 +25,8 @@ export const STEP_KINDS: ReadonlyMap<string, AnyStepKind> = new Map(
     secretPromote,
     rdsPreflight,
     rdsSetPassword,
+    cloudTrailAudit,
+    notify,
     manual,
     exec,
   ].map((k) => [k.kind, k]),

@@ -3,6 +3,17 @@ import type { z } from 'zod';
 import type { AwsSession } from '../../aws/session.ts';
 import type { Json } from '../../model/json.ts';
 import type { Credential, JournalEntry } from '../../model/incident.ts';
+import type { NotifyTarget } from '../../notify/targets.ts';
+
+/** Settings from `.keyspill.yaml` (`respond:`) and the command line, read again on every run (never journaled). */
+export interface RespondSettings {
+  readonly knownCidrs: readonly string[];
+  /** Regions to audit; empty: every region enabled for the account. */
+  readonly regions: readonly string[];
+  readonly usedRegions: readonly string[];
+  /** Notification targets, with their secrets (routing keys, signing secrets) in memory only. */
+  readonly notify: readonly NotifyTarget[];
+}
 
 export type Outputs = { readonly [name: string]: Json };
 
@@ -67,6 +78,20 @@ export interface StepContext {
   readonly signal: AbortSignal;
   /** The environment (exec steps pass it on; tests point AWS at an emulator through it). */
   readonly env: NodeJS.ProcessEnv;
+  readonly settings: RespondSettings;
+  /** Journals progress of a long step (e.g. an audit's region and page token), so a resume continues from it. */
+  checkpoint(data: Json): void;
+  /** Journals an evidence file (relative to the incident folder) with its hash. */
+  evidence(e: {
+    readonly file: string;
+    readonly sha256: string;
+    readonly bytes: number;
+    readonly records: number;
+  }): void;
+  /** What the incident has done so far, one line a finished step (for notifications). */
+  doneSoFar(): readonly string[];
+  /** The step finished but not completely (a region failed, a notification did not arrive): resume tries it again. */
+  partial(reason: string): void;
 }
 
 export interface StepKind<I = unknown> {
@@ -85,6 +110,8 @@ export interface StepKind<I = unknown> {
   confirmWord?(input: I): string;
   probe(input: I, ctx: StepContext): Promise<ProbeResult>;
   act(input: I, probe: ProbeResult, ctx: StepContext): Promise<void>;
+  /** True when a dry run must not probe it (it would do real work, e.g. a whole audit, or run a script). */
+  readonly notInDryRun?: boolean;
   /**
    * Reads real state again: throws when it did not converge; returns the outputs. `probe` is this run's probe
    * (read-only kinds return what it saw).
