@@ -274,3 +274,69 @@ describe('RDS wait loop against injected DescribeDBInstances answers (moto never
     );
   });
 });
+
+describe('audit summary and pacing', () => {
+  const ev = (name: string, region: string, ip: string, t: string, extra: Record<string, string> = {}) => ({
+    region,
+    event: {
+      EventId: `${name}-${region}-${t}`,
+      EventName: name,
+      EventTime: t,
+      CloudTrailEvent: JSON.stringify({ sourceIPAddress: ip, userAgent: 'ua/1', ...extra }),
+    },
+  });
+  test('counts, first and last use, and flags: persistence, escalation, unused regions, unknown addresses', async () => {
+    const { summarize } = await import('../../src/respond/audit/summary.ts');
+    const s = summarize(
+      [
+        ev('ListBuckets', 'us-east-1', '10.0.0.5', '2026-12-01T10:00:00Z'),
+        ev('CreateUser', 'us-east-1', '203.0.113.9', '2026-12-01T11:00:00Z'),
+        ev('PutRolePolicy', 'us-east-1', '203.0.113.9', '2026-12-01T11:05:00Z', {
+          errorCode: 'AccessDenied',
+        }),
+        ev('RunInstances', 'sa-east-1', '2001:db8::1', '2026-12-01T12:00:00Z'),
+        ev('RunInstances', 'us-east-1', 'ec2.amazonaws.com', '2026-12-01T09:00:00Z'),
+      ],
+      { knownCidrs: ['10.0.0.0/8', '2001:db8:1::/48', 'not-a-cidr'], usedRegions: ['us-east-1'] },
+    );
+    assert.equal(s.events, 5);
+    assert.equal(s.firstUse, '2026-12-01T09:00:00Z');
+    assert.equal(s.lastUse, '2026-12-01T12:00:00Z');
+    assert.deepEqual(
+      s.flags.map((f) => `${f.kind}:${f.what}:${f.count}`),
+      [
+        'persistence:CreateUser:1',
+        'escalation:PutRolePolicy:1',
+        'unused-region:RunInstances in sa-east-1:1',
+        'unknown-ip:203.0.113.9:2',
+        'unknown-ip:2001:db8::1:1',
+      ],
+    );
+    assert.deepEqual(s.errorCodes, [{ key: 'AccessDenied', count: 1 }]);
+    assert.equal(s.sourceIps.find((x) => x.key === 'ec2.amazonaws.com')?.known, 'aws-service');
+    assert.equal(s.sourceIps.find((x) => x.key === '10.0.0.5')?.known, true);
+    assert.match(s.notes.join(), /not-a-cidr/);
+    const none = summarize([ev('ListBuckets', 'us-east-1', '198.51.100.1', '2026-12-01T10:00:00Z')], {
+      knownCidrs: [],
+      usedRegions: [],
+    });
+    assert.deepEqual(none.flags, [], 'no known ranges configured: addresses are listed, not flagged');
+    assert.match(none.notes.join(), /respond.knownCidrs/);
+  });
+
+  test('the token bucket lets `burst` calls through, then one per 1/perSecond', async () => {
+    const { tokenBucket, backoffMs } = await import('../../src/respond/audit/token-bucket.ts');
+    let t = 0;
+    const times: number[] = [];
+    const b = tokenBucket(2, 2, { now: () => t, sleep: async (ms) => void (t += ms) });
+    for (let i = 0; i < 6; i++) {
+      await b.take();
+      times.push(t);
+    }
+    assert.deepEqual(times, [0, 0, 500, 1000, 1500, 2000]);
+    for (let a = 0; a < 10; a++) {
+      const ms = backoffMs(a, 500, 8000, () => 0.999);
+      assert.ok(ms < Math.min(8000, 500 * 2 ** a));
+    }
+  });
+});
