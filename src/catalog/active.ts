@@ -1,4 +1,5 @@
 // The active rule set: built-in packs, config prefix rules and user packs, minus disabled rules.
+import type { ConfigFiles } from '../config/files.ts';
 import type { Config } from '../config/types.ts';
 import { buildRuleset, DEFAULT_ENGINE_OPTIONS, type EngineOptions, type Ruleset } from '../detect/ruleset.ts';
 import { ConfigError } from '../errors.ts';
@@ -14,6 +15,8 @@ export interface ActiveRulesOptions {
   /** Skip the built-in catalogue (--no-builtin). */
   readonly noBuiltin: boolean;
   readonly engine?: EngineOptions;
+  /** Where the config's rule files are read (`scan git --config-from REF`); --rules files always from disk. */
+  readonly configFiles?: ConfigFiles;
 }
 
 export async function activeRules(o: ActiveRulesOptions): Promise<CompiledRule[]> {
@@ -21,8 +24,12 @@ export async function activeRules(o: ActiveRulesOptions): Promise<CompiledRule[]
   const configFile = o.config.file ?? '.keyspill.yaml';
   for (const p of o.config.prefixes)
     rules.push(compileRule(prefixRule(p), { type: 'config', file: configFile }));
-  for (const f of [...o.config.ruleFiles, ...o.ruleFiles]) {
-    const pack = await loadRuleFile(f);
+  const named = [
+    ...o.config.ruleFiles.map((f) => ({ f, files: o.configFiles })),
+    ...o.ruleFiles.map((f) => ({ f, files: undefined })),
+  ];
+  for (const { f, files } of named) {
+    const pack = await loadRuleFile(f, process.cwd(), files);
     await assertNoProblems(pack.problems);
     rules.push(...pack.rules);
   }

@@ -3,11 +3,31 @@ import picomatch from 'picomatch';
 import { compileNative, compileRe2 } from '../detect/matcher.ts';
 import type { Allowlist, CompiledAllowlist, CompiledRule, RuleOrigin, RuleSpec } from '../model/rule.ts';
 
-/** Compiles path globs and regexes of an allowlist; throws with the offending entry named. */
-export function compileAllowlist(al: Partial<Allowlist> | undefined): CompiledAllowlist {
+/** A user's allowlist regex on RE2 (linear time: config and rule files are untrusted input), as a tester. */
+function re2Tester(pattern: string): { test(s: string): boolean } {
+  const re = compileRe2(pattern, 0);
+  return {
+    test: (s) => {
+      for (const hit of re.hits(s, Infinity, () => 0)) if (hit !== undefined) return true;
+      return false;
+    },
+  };
+}
+
+/**
+ * Compiles path globs and regexes of an allowlist; throws with the offending entry named. Regexes written by a
+ * user (`engine: 're2'`: .keyspill.yaml, rule files) run on RE2, so no allowlist can hang a scan; built-in rules'
+ * allowlists on V8.
+ */
+export function compileAllowlist(
+  al: Partial<Allowlist> | undefined,
+  engine: 'native' | 're2' = 're2',
+): CompiledAllowlist {
   const regexes = (al?.regexes ?? []).map((r) => {
     try {
-      return new RegExp(r.replace(/^\(\?i\)/, ''), r.startsWith('(?i)') ? 'i' : '');
+      return engine === 're2'
+        ? re2Tester(r)
+        : new RegExp(r.replace(/^\(\?i\)/, ''), r.startsWith('(?i)') ? 'i' : '');
     } catch (e) {
       throw new Error(`allowlist regex ${JSON.stringify(r)}: ${(e as Error).message}`, { cause: e });
     }
@@ -40,7 +60,7 @@ export function compileRule(spec: RuleSpec, origin: RuleOrigin): CompiledRule {
     spec,
     matcher,
     keywords: spec.keywords.map((k) => k.toLowerCase()),
-    allowlist: compileAllowlist(spec.allowlist),
+    allowlist: compileAllowlist(spec.allowlist, origin.type === 'file' ? 're2' : 'native'),
     origin,
   };
 }

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
+import { DISK_FILES, FileTooLarge, type ConfigFiles } from '../config/files.ts';
 import { ConfigError, reasonOf } from '../errors.ts';
 import type { CompiledRule, RuleOrigin, RuleSpec } from '../model/rule.ts';
 import { compileRule } from './compile.ts';
@@ -35,17 +36,27 @@ export async function compilePack(text: string, file: string, origin: RuleOrigin
   return { rules, problems };
 }
 
-async function readPack(path: string, display: string, type: RuleOrigin['type']): Promise<LoadedPack> {
-  let text: string;
+async function readPack(
+  path: string,
+  display: string,
+  type: RuleOrigin['type'],
+  files: ConfigFiles = DISK_FILES,
+): Promise<LoadedPack> {
+  let text: string | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    text = await files.read(path);
   } catch (e) {
     throw new ConfigError(
-      `cannot read rule file ${display}: ${reasonOf(e)}`,
+      `cannot read rule file ${display}: ${e instanceof FileTooLarge ? e.message : reasonOf(e)}`,
       'check the path in --rules or the "rules:" list of .keyspill.yaml',
       { cause: e },
     );
   }
+  if (text === undefined)
+    throw new ConfigError(
+      `cannot read rule file ${display}: ENOENT${files.revision === undefined ? '' : ` in ${files.revision}`}`,
+      'check the path in --rules or the "rules:" list of .keyspill.yaml',
+    );
   return compilePack(text, display, { type, file: display });
 }
 
@@ -78,7 +89,11 @@ export async function loadBuiltinRules(): Promise<CompiledRule[]> {
   return rules;
 }
 
-export async function loadRuleFile(path: string, cwd: string = process.cwd()): Promise<LoadedPack> {
+export async function loadRuleFile(
+  path: string,
+  cwd: string = process.cwd(),
+  files: ConfigFiles = DISK_FILES,
+): Promise<LoadedPack> {
   const display = relative(cwd, path) || path;
-  return readPack(path, display.startsWith('..') ? path : display, 'file');
+  return readPack(path, display.startsWith('..') ? path : display, 'file', files);
 }

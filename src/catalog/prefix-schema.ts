@@ -5,17 +5,34 @@ import { CHARSETS, type Charset, type PrefixSpec } from '../model/prefix.ts';
 
 const CHARSET_NAMES = Object.keys(CHARSETS) as [Charset, ...Charset[]];
 
+/** Bounds of a prefix token's body: long enough to be random, short enough to stay cheap to match. */
+export const MIN_BODY = 8;
+export const MAX_BODY = 512;
+
+/** The body length, `N` or `N-M` (a number or a string), within MIN_BODY..MAX_BODY: one bound for both forms. */
+const lengthSchema = z
+  .union([
+    z.number().int(),
+    z.string().regex(/^\d{1,9}(-\d{1,9})?$/, 'a length is N or N-M, e.g. 32 or 20-40'),
+  ])
+  .superRefine((v, ctx) => {
+    const [min, max = min] = String(v).split('-').map(Number) as [number, number?];
+    if (min < MIN_BODY || max > MAX_BODY || min > max)
+      ctx.addIssue({
+        code: 'custom',
+        message: `a length is N or N-M with ${MIN_BODY} ≤ N ≤ M ≤ ${MAX_BODY} characters, not ${v}`,
+      });
+  });
+
 export const prefixObjectSchema = z
   .object({
     prefix: z
       .string()
       .min(2)
+      .max(64)
       .regex(/^[\x21-\x7e]+$/, 'a prefix is printable ASCII without spaces'),
     charset: z.enum(CHARSET_NAMES),
-    length: z.union([
-      z.number().int().min(8).max(512),
-      z.string().regex(/^\d+(-\d+)?$/, 'a length is N or N-M'),
-    ]),
+    length: lengthSchema,
     id: z
       .string()
       .regex(/^[a-z0-9][a-z0-9._-]*$/)
@@ -24,7 +41,7 @@ export const prefixObjectSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]*$/)
       .optional(),
-    description: z.string().optional(),
+    description: z.string().max(200).optional(),
     severity: z.enum(SEVERITIES as [Severity, ...Severity[]]).optional(),
   })
   .strict();

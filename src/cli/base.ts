@@ -74,7 +74,9 @@ export abstract class BaseCommand<T = unknown> extends Command {
   private classify(err: OclifError): KeyspillError {
     if (err instanceof KeyspillError) return err;
     if (err.oclif?.exit !== undefined && err.code !== 'EEXIT') {
-      const message = err.message.replace(/\n?See more help with --help\s*$/, '');
+      const message = err.message
+        .replace(/\n?See more help with --help\s*$/, '')
+        .replace(/^Parsing --[\w-]+ \n\t/, '');
       return new ConfigError(message, `see: keyspill ${this.id?.replaceAll(':', ' ') ?? ''} --help`.trim(), {
         cause: err,
       });

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, reasonOf } from '../errors.ts';
+import type { ConfigFiles } from '../config/files.ts';
 import type { ScanResult } from '../model/result.ts';
 import type { Json } from '../report/json.ts';
 import type { ExecuteScanOptions } from '../scan/execute.ts';
@@ -50,12 +51,14 @@ export abstract class ScanCommand extends BaseCommand<Json> {
     flags: ScanFlagValues,
     root: string,
     makeSource: ExecuteScanOptions['makeSource'],
+    extra: { readonly configFiles?: ConfigFiles | undefined } = {},
   ): Promise<Json> {
-    const [{ executeScan }, { REPORTERS }, { reportValue }] = await Promise.all([
+    const [{ executeScan, assertWritable }, { REPORTERS }, { reportValue }] = await Promise.all([
       import('../scan/execute.ts'),
       import('../report/registry.ts'),
       import('../report/json.ts'),
     ]);
+    if (flags.output !== undefined) assertWritable(resolve(process.cwd(), flags.output), '--output');
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
     process.once('SIGINT', onSigint);
@@ -79,6 +82,8 @@ export abstract class ScanCommand extends BaseCommand<Json> {
         maxFileSize: flags['max-file-size'],
         includeBinary: flags['include-binary'],
         makeSource,
+        toolVersion: this.config.version,
+        configFiles: extra.configFiles,
         signal: controller.signal,
         ...(showProgress
           ? {

@@ -1,6 +1,10 @@
 // Flags shared by every scan command: rules, config, noise control, output.
-import { Flags, type Interfaces } from '@oclif/core';
+import { Errors, Flags, type Interfaces } from '@oclif/core';
+import { EXIT } from '../errors.ts';
 import { FORMAT_NAMES } from '../report/formats.ts';
+
+/** Exit codes keyspill gives fixed meanings to; --exit-code may not reuse them. */
+const RESERVED_EXIT_CODES: readonly number[] = [EXIT.usage, EXIT.failed, EXIT.interrupted];
 
 export const scanFlags = {
   format: Flags.option({
@@ -49,7 +53,21 @@ export const scanFlags = {
     summary: 'Write every current finding to a baseline file.',
     helpValue: 'FILE',
   }),
-  'exit-code': Flags.integer({ summary: 'Exit code when leaks are found.', default: 1, min: 0, max: 255 }),
+  'exit-code': Flags.custom<number>({
+    summary: 'Exit code when leaks are found (not 2, 3 or 130: those mean usage error, failure, interrupt).',
+    default: 1,
+    helpValue: 'N',
+    parse: async (input) => {
+      const n = Number(input);
+      if (!/^\d{1,3}$/.test(input) || n > 255)
+        throw new Errors.CLIError(`--exit-code ${input}: expected a whole number from 0 to 255`, { exit: 2 });
+      if (RESERVED_EXIT_CODES.includes(n))
+        throw new Errors.CLIError(
+          `--exit-code ${n} would be read as ${n === 2 ? 'a usage error' : n === 3 ? 'a failed scan' : 'an interrupt'}: choose another (e.g. 1 or 4)`,
+        );
+      return n;
+    },
+  })(),
   'max-file-size': Flags.string({
     summary: 'Skip files larger than this (default 25MB, or maxFileSize in config).',
     helpValue: 'SIZE',

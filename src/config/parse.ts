@@ -7,29 +7,33 @@ import { parsePrefixLine, prefixObjectSchema } from '../catalog/prefix-schema.ts
 import { parseSize } from './size.ts';
 import { EMPTY_RESPOND, type Config } from './types.ts';
 
+// A repository's .keyspill.yaml is read automatically, so it is untrusted input: every list and string is bounded.
+const text = (max: number) => z.string().max(max, `at most ${max} characters`);
+const list = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max, `at most ${max} entries`);
+
 const configSchema = z
   .object({
     version: z.literal(1).optional(),
-    rules: z.array(z.string()).default([]),
-    prefixes: z.array(z.union([z.string(), prefixObjectSchema])).default([]),
-    disable: z.array(z.string()).default([]),
+    rules: list(text(4096), 100).default([]),
+    prefixes: list(z.union([text(200), prefixObjectSchema]), 500).default([]),
+    disable: list(text(200), 1000).default([]),
     allowlist: z
       .object({
-        paths: z.array(z.string()).default([]),
-        regexes: z.array(z.string()).default([]),
-        stopwords: z.array(z.string()).default([]),
+        paths: list(text(1000), 1000).default([]),
+        regexes: list(text(1000), 1000).default([]),
+        stopwords: list(text(200), 1000).default([]),
       })
       .strict()
       .default({ paths: [], regexes: [], stopwords: [] }),
-    maxFileSize: z.union([z.string(), z.number()]).optional(),
+    maxFileSize: z.union([text(32), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)]).optional(),
     respond: z
       .object({
-        runbooks: z.string().optional(),
-        knownCidrs: z.array(z.string()).default([]),
+        runbooks: text(4096).optional(),
+        knownCidrs: list(text(64), 1000).default([]),
         regions: z
           .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'))
           .default([]),
-        usedRegions: z.array(z.string()).default([]),
+        usedRegions: list(text(32), 100).default([]),
         notify: z
           .array(
             z.discriminatedUnion('type', [
@@ -58,7 +62,7 @@ const configSchema = z
   .strict();
 
 /** Parses config text; errors name the file, the line and the field. */
-export function parseConfig(text: string, file: string): Config {
+export function parseConfig(text: string, file: string, path: string = file): Config {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
   const fix = 'see "Configuration" in the README for the format';
@@ -69,7 +73,13 @@ export function parseConfig(text: string, file: string): Config {
       fix,
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    // An unresolved alias, or an alias bomb (yaml stops past maxAliasCount): the file is not a config.
+    throw new ConfigError(`${file}: invalid YAML: ${(e as Error).message}`, fix, { cause: e });
+  }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -98,7 +108,7 @@ export function parseConfig(text: string, file: string): Config {
   } catch (e) {
     throw new ConfigError(`${file}: maxFileSize: ${(e as Error).message}`, fix, { cause: e });
   }
-  const base = dirname(file);
+  const base = dirname(path);
   return {
     file,
     ruleFiles: c.rules.map((r) => resolve(base, r)),

@@ -14,6 +14,8 @@ export interface CutShort {
 export interface FragmentResult {
   readonly matches: Match[];
   readonly cutShort: CutShort[];
+  /** Matches dropped by allowlists: the rule's own, and the global one (.keyspill.yaml). */
+  readonly suppressed: { rule: number; config: number };
 }
 
 /** Offsets of line starts, for mapping string offsets to 1-based line/column. */
@@ -56,6 +58,8 @@ function allowed(al: CompiledAllowlist, path: string, secret: string, match: str
 }
 
 interface Span {
+  /** Offset in the fragment's text where the match starts (the encoded run's, for a decoded match). */
+  readonly offset: number;
   readonly line: number;
   readonly column: number;
   readonly endLine: number;
@@ -109,11 +113,21 @@ function scanRule(
     const entropy = shannonEntropy(secret);
     if (spec.entropy !== undefined && entropy < requiredEntropy(secret, spec.entropy)) continue;
     const span = place(hit.secretStart, hit.secretEnd);
+    // A window reports what starts before the next window (the whole match, or the encoded run holding it).
+    const startsAt = decodedFrom.length === 0 ? hit.start : span.offset;
+    if (fragment.reportBefore !== undefined && startsAt >= fragment.reportBefore) continue;
     if (fragment.lines !== undefined && !fragment.lines.some(([a, b]) => span.line >= a && span.line <= b))
       continue;
     const matchText = text.slice(hit.start, hit.end);
-    if (allowed(rule.allowlist, fragment.path, secret, matchText, span.lineText)) continue;
-    if (allowed(globalAllowlist, fragment.path, secret, matchText, span.lineText)) continue;
+    const where = fragment.member === undefined ? fragment.path : `${fragment.path}!/${fragment.member}`;
+    if (allowed(rule.allowlist, where, secret, matchText, span.lineText)) {
+      result.suppressed.rule++;
+      continue;
+    }
+    if (allowed(globalAllowlist, where, secret, matchText, span.lineText)) {
+      result.suppressed.config++;
+      continue;
+    }
     result.matches.push({
       ruleId: spec.id,
       kind: spec.kind,
@@ -128,6 +142,7 @@ function scanRule(
       location: {
         provenance: fragment.provenance,
         path: fragment.path,
+        ...(fragment.member === undefined ? {} : { member: fragment.member }),
         line: span.line,
         column: span.column,
         endLine: span.endLine,
@@ -145,13 +160,14 @@ export function scanFragment(
   ruleset: Ruleset,
   now: () => number = Date.now,
 ): FragmentResult {
-  const result: FragmentResult = { matches: [], cutShort: [] };
+  const result: FragmentResult = { matches: [], cutShort: [], suppressed: { rule: 0, config: 0 } };
   const index = new LineIndex(fragment.text);
   const firstLine = (fragment.firstLine ?? 1) - 1;
   const place = (start: number, end: number): Span => {
     const a = index.position(start);
     const b = index.position(end);
     return {
+      offset: start,
       line: a.line + firstLine,
       column: a.column,
       endLine: b.line + firstLine,

@@ -31,10 +31,33 @@ export function formatBaseline(entries: readonly BaselineEntry[]): string {
   return `{\n  "version": 1,\n  "findings": [\n${lines.join(',\n')}${lines.length ? '\n' : ''}  ]\n}\n`;
 }
 
-export function parseBaseline(text: string): Set<string> {
-  const data = JSON.parse(text) as { version?: unknown; findings?: unknown };
-  if (data.version !== 1 || !Array.isArray(data.findings)) {
+/**
+ * The entries of a baseline. Errors are ours and never quote the text (a file passed as a baseline by mistake may
+ * hold anything, secrets included).
+ */
+export function parseBaselineEntries(text: string): BaselineEntry[] {
+  let data: { version?: unknown; findings?: unknown };
+  try {
+    data = JSON.parse(text) as typeof data;
+  } catch {
+    throw new Error('it is not valid JSON');
+  }
+  if (data === null || typeof data !== 'object' || data.version !== 1 || !Array.isArray(data.findings)) {
     throw new Error('not a keyspill baseline (expected {"version": 1, "findings": [...]})');
   }
-  return new Set((data.findings as { fingerprint: string }[]).map((f) => f.fingerprint));
+  return (data.findings as unknown[]).map((f, i) => {
+    const e = f as Partial<BaselineEntry> | null;
+    if (e === null || typeof e !== 'object' || typeof e.fingerprint !== 'string')
+      throw new Error(`entry ${i + 1} has no fingerprint`);
+    return {
+      fingerprint: e.fingerprint,
+      ruleId: typeof e.ruleId === 'string' ? e.ruleId : '',
+      path: typeof e.path === 'string' ? e.path : '',
+      line: typeof e.line === 'number' ? e.line : 0,
+    };
+  });
+}
+
+export function parseBaseline(text: string): Set<string> {
+  return new Set(parseBaselineEntries(text).map((e) => e.fingerprint));
 }

@@ -92,7 +92,7 @@ export function pairMatches(matches: readonly Match[]): Match[] {
 }
 
 function placeKey(l: Location): string {
-  return `${l.path}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
+  return `${l.path}\0${l.member ?? ''}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
 }
 
 function overlaps(a: Location, b: Location): boolean {
@@ -107,7 +107,7 @@ function overlaps(a: Location, b: Location): boolean {
 }
 
 function locationKey(l: Location): string {
-  return `${l.path}\0${l.line}\0${l.column}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
+  return `${l.path}\0${l.member ?? ''}\0${l.line}\0${l.column}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
 }
 
 const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
@@ -159,7 +159,11 @@ function earliest(times: readonly (string | undefined)[]): string | undefined {
 }
 
 function compareLocations(a: Location, b: Location): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column;
+  const am = a.member ?? '';
+  const bm = b.member ?? '';
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  if (am !== bm) return am < bm ? -1 : 1;
+  return a.line - b.line || a.column - b.column;
 }
 
 /** Stable order: by first location, then severity, then fingerprint. */

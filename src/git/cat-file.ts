@@ -11,6 +11,27 @@ export type ObjectResult =
 
 const MAX_RESTARTS = 1000;
 
+/** Objects larger than this are not real (git's own limit is far lower in practice): the stream is out of step. */
+const MAX_OBJECT_BYTES = 2 ** 40;
+
+export type BatchHeader =
+  | { readonly kind: 'object'; readonly type: string; readonly size: number }
+  /** "missing" or "ambiguous": either way the object cannot be read. */
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'invalid'; readonly why: string };
+
+/** Parses a `cat-file --batch` header line (`<oid> <type> <size>` or `<oid> missing`) answering `oid`. */
+export function parseBatchHeader(line: Uint8Array, oid: string): BatchHeader {
+  const parts = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('latin1').split(' ');
+  if (parts[0] !== oid) return { kind: 'invalid', why: 'the answer names another object' };
+  if (parts.length === 2 && (parts[1] === 'missing' || parts[1] === 'ambiguous')) return { kind: 'missing' };
+  if (parts.length !== 3 || !/^[a-z]{3,6}$/.test(parts[1]!) || !/^\d{1,14}$/.test(parts[2]!))
+    return { kind: 'invalid', why: 'not a header' };
+  const size = Number(parts[2]);
+  if (size > MAX_OBJECT_BYTES) return { kind: 'invalid', why: 'an impossible size' };
+  return { kind: 'object', type: parts[1]!, size };
+}
+
 /**
  * A `git cat-file --batch` process. `request` queues an oid (await it: it resolves when git's stdin has room,
  * which is the backpressure); `next` returns the answer to the oldest request. If git dies on a corrupt object,
@@ -95,20 +116,18 @@ export class CatFile {
     if (oid === undefined) return undefined;
     const header = await this.reader.readUntil(0x0a);
     if (header === undefined) return this.died(oid);
-    const line = header.toString('latin1');
-    const parts = line.split(' ');
-    if (parts[0] !== oid) {
+    const h = parseBatchHeader(header, oid);
+    // Never quote the line: out of step, it could be a blob's content (and a secret).
+    if (h.kind === 'invalid')
       throw new ScanError(
-        `git cat-file answered "${line.slice(0, 120)}" for ${oid}`,
-        'report this as a bug with your git version',
+        `git cat-file answered out of step for ${oid} (${h.why})`,
+        'run git fsck; report it as a bug with your git version if the repository is sound',
       );
-    }
-    if (parts.length === 2) {
+    if (h.kind === 'missing') {
       this.outstanding.shift();
-      // "missing" or "ambiguous": either way the object cannot be read.
       return { kind: 'missing', oid };
     }
-    const size = Number(parts[2]);
+    const size = h.size;
     const content = await this.reader.readExact(size);
     if (content === undefined) return this.died(oid);
     const lf = await this.reader.readExact(1);
@@ -121,7 +140,7 @@ export class CatFile {
       );
     }
     this.outstanding.shift();
-    return { kind: 'object', oid, type: parts[1]!, content };
+    return { kind: 'object', oid, type: h.type, content };
   }
 
   private async died(oid: string): Promise<ObjectResult> {

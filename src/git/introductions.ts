@@ -74,7 +74,19 @@ export async function findIntroductions(
   ];
   const { child, stderr, exited } = spawnGit(ctx, args);
   child.stdin.end(revLines.map((l) => `${l}\n`).join(''));
-  const reader = new ByteReader(child.stdout, 1024 * 1024);
+  const found = await readIntroductions(new ByteReader(child.stdout, 1024 * 1024), blobs);
+  const code = await exited;
+  return { ...found, error: code === 0 ? undefined : `git log failed: ${firstLine(stderr())}` };
+}
+
+/**
+ * Parses `git log --raw -c -z` output with LOG_FORMAT headers (pure over a byte reader): for each blob in `blobs`,
+ * the commits and paths that introduced it. Output that is not what git writes is skipped, never trusted.
+ */
+export async function readIntroductions(
+  reader: { readUntil(delimiter: number): Promise<Buffer | undefined> },
+  blobs: ReadonlySet<string>,
+): Promise<Pick<Introductions, 'byBlob' | 'commits'>> {
   const byBlob = new Map<string, Intro[]>();
   const commits = new Map<string, CommitMeta>();
   let current: CommitMeta | undefined;
@@ -122,8 +134,7 @@ export async function findIntroductions(
       list.length = MAX_INTROS_PER_BLOB;
     }
   }
-  const code = await exited;
-  return { byBlob, commits, error: code === 0 ? undefined : `git log failed: ${firstLine(stderr())}` };
+  return { byBlob, commits };
 }
 
 /** For each blob in `blobs`, the paths where it sits in the tree of `rev` (empty when `rev` does not resolve). */
@@ -165,32 +176,4 @@ export async function defaultHead(ctx: GitContext, bare: boolean): Promise<strin
     if (out.code === 0 && oid !== '') return oid;
   }
   return undefined;
-}
-
-/**
- * Refs (those `filter` accepts) from which each commit is reachable, for at most `limit` commits. A commit held
- * by more than `maxRefs` refs gets no list: naming every tag of a long-lived secret says nothing useful.
- */
-export async function refsContaining(
-  ctx: GitContext,
-  commits: readonly string[],
-  filter: (ref: string) => boolean,
-  o: { readonly limit?: number; readonly maxRefs?: number } = {},
-): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  const todo = commits.slice(0, o.limit ?? 16);
-  const maxRefs = o.maxRefs ?? 20;
-  const worker = async (): Promise<void> => {
-    for (let c = todo.shift(); c !== undefined; c = todo.shift()) {
-      const r = await runGit(ctx, ['for-each-ref', `--contains=${c}`, '--format=%(refname)']);
-      if (r.code !== 0) continue;
-      const refs = r.stdout
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l !== '' && filter(l));
-      if (refs.length <= maxRefs) out.set(c, refs);
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  return out;
 }

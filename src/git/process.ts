@@ -7,6 +7,13 @@ import { EnvironmentError } from '../errors.ts';
 export interface GitContext {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Every git started in this context is killed when it aborts (Ctrl-C): SIGTERM, then SIGKILL after 500 ms. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The same repository, with git processes bound to `signal`. */
+export function withSignal(ctx: GitContext, signal: AbortSignal): GitContext {
+  return { ...ctx, signal };
 }
 
 /** Variables that point git at another repository; dropped when the user names a repository explicitly. */
@@ -42,6 +49,18 @@ export function spawnGit(
   args: readonly string[],
 ): { child: GitChild; stderr: () => string; exited: Promise<number | null> } {
   const child = spawn('git', args, { cwd: ctx.cwd, env: ctx.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const signal = ctx.signal;
+  if (signal !== undefined) {
+    const stop = (): void => {
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 500).unref();
+    };
+    if (signal.aborted) stop();
+    else {
+      signal.addEventListener('abort', stop, { once: true });
+      child.once('close', () => signal.removeEventListener('abort', stop));
+    }
+  }
   let err = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => {

@@ -1,7 +1,7 @@
 // Opening a repository: finds its git folder and work tree, or fails with a message naming the path.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError, reasonOf } from '../errors.ts';
+import { ConfigError, reasonOf, ScanError } from '../errors.ts';
 import { firstLine, gitEnv, runGit, type GitContext } from './process.ts';
 
 export interface GitRepo {
@@ -32,6 +32,9 @@ export async function openRepo(o: OpenRepoOptions): Promise<GitRepo> {
         throw new ConfigError(`${dir} is not a folder`, 'pass the path of a git repository');
     } catch (e) {
       if (e instanceof ConfigError) throw e;
+      // Like a missing path in scan dir: something asked for could not be scanned (exit 3).
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new ScanError(`${dir} does not exist`, 'pass the path of a git repository', { cause: e });
       throw new ConfigError(`cannot open ${dir}: ${reasonOf(e)}`, 'pass the path of a git repository', {
         cause: e,
       });

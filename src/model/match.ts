@@ -8,6 +8,8 @@ export type Encoding = 'base64' | 'hex' | 'percent';
 export interface Location {
   readonly provenance: Provenance;
   readonly path: string;
+  /** The path inside an archive at `path` (`lib/app.jar!/config/app.properties` is path + `!/` + member). */
+  readonly member?: string;
   /** 1-based line and column of the secret in the original text. */
   readonly line: number;
   readonly column: number;

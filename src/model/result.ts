@@ -11,6 +11,8 @@ export const SKIP_REASONS = [
   'special-file',
   'missing-object',
   'corrupt',
+  /** The item was read but scanning it failed (an engine error): counted, the rest of the scan goes on. */
+  'scan-error',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
@@ -18,6 +20,14 @@ export interface Skipped {
   readonly path: string;
   readonly reason: SkipReason;
   readonly detail?: string;
+}
+
+export interface Suppressed {
+  readonly configAllowlist: number;
+  readonly ruleAllowlists: number;
+  readonly inlineAllow: number;
+  readonly ignoreFile: number;
+  readonly baseline: number;
 }
 
 export interface ScanSummary {
@@ -31,6 +41,12 @@ export interface ScanSummary {
   /** Findings dropped by .keyspillignore and by the baseline. */
   readonly ignored: number;
   readonly baselined: number;
+  /**
+   * What each suppression mechanism removed, so a change that silences the check cannot do it silently: matches
+   * dropped by .keyspill.yaml's allowlist, by rules' own allowlists and by inline `keyspill:allow`; findings
+   * dropped by .keyspillignore and by the baseline.
+   */
+  readonly suppressed: Suppressed;
   readonly skipped: Readonly<Partial<Record<SkipReason, number>>>;
   /** The first skipped items (bounded), for the report. */
   readonly skippedItems: readonly Skipped[];

@@ -80,7 +80,8 @@ export interface CompiledRule {
 
 export interface CompiledAllowlist {
   readonly paths: readonly ((path: string) => boolean)[];
-  readonly regexes: readonly RegExp[];
+  /** Native RegExp for built-in rules, RE2 (linear time) for anything a user wrote. */
+  readonly regexes: readonly { test(s: string): boolean }[];
   readonly regexTarget: AllowTarget;
   readonly stopwords: readonly string[];
 }

@@ -1,6 +1,7 @@
 // Remediation advice: what to do about a leaked secret of each kind, shared by the text and SARIF reporters.
 import { INLINE_ALLOW } from '../findings/pipeline.ts';
 import type { Finding } from '../model/match.ts';
+import type { ScanSummary } from '../model/result.ts';
 import { exposure } from '../provenance/registry.ts';
 
 /** The ignore file the scan reads by default (kept here so this folder imports nothing with I/O). */
@@ -51,4 +52,17 @@ export function exposureNotes(finding: Finding): string[] {
     if (note !== undefined) notes.add(note);
   }
   return [...notes];
+}
+
+/** What each suppression mechanism removed, in words (none when nothing was suppressed). */
+export function suppressionParts(s: ScanSummary): string[] {
+  const x = s.suppressed;
+  const parts: [number, string][] = [
+    [x.configAllowlist, 'by the allowlist in .keyspill.yaml'],
+    [x.ruleAllowlists, "by rules' own allowlists"],
+    [x.inlineAllow, 'by inline keyspill:allow'],
+    [x.ignoreFile, 'by .keyspillignore'],
+    [x.baseline, 'in the baseline'],
+  ];
+  return parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
 }

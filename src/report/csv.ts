@@ -2,6 +2,7 @@
 import type { Finding, Location } from '../model/match.ts';
 import type { ScanResult } from '../model/result.ts';
 import { csvColumns } from '../provenance/registry.ts';
+import { shownPath } from './place.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
 
@@ -35,7 +36,7 @@ function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[]
     f.ruleId,
     f.kind,
     f.severity,
-    l.path,
+    shownPath(l),
     l.line,
     l.column,
     f.redacted,

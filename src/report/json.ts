@@ -19,6 +19,7 @@ function round2(n: number): number {
 function location(l: Location): Json {
   return {
     path: l.path,
+    ...(l.member === undefined ? {} : { member: l.member }),
     line: l.line,
     column: l.column,
     endLine: l.endLine,
@@ -61,6 +62,13 @@ function summary(s: ScanSummary): Json {
     findings: s.findings,
     ignored: s.ignored,
     baselined: s.baselined,
+    suppressed: {
+      configAllowlist: s.suppressed.configAllowlist,
+      ruleAllowlists: s.suppressed.ruleAllowlists,
+      inlineAllow: s.suppressed.inlineAllow,
+      ignoreFile: s.suppressed.ignoreFile,
+      baseline: s.suppressed.baseline,
+    },
     skipped,
     skippedItems: s.skippedItems.map((i) =>
       i.detail === undefined

@@ -5,7 +5,7 @@ import type { ScanResult } from '../model/result.ts';
 import type { Severity } from '../model/rule.ts';
 import { HISTORY_NOTE } from '../provenance/git.ts';
 import { sarifProperties, sarifUnderSourceRoot } from '../provenance/registry.ts';
-import { IGNORE_FILE, incidentCommand, rotateAdvice } from './advice.ts';
+import { IGNORE_FILE, incidentCommand, rotateAdvice, suppressionParts } from './advice.ts';
 import { INLINE_ALLOW } from '../findings/pipeline.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
@@ -130,6 +130,8 @@ function result(
   if (properties !== undefined) out.properties = { ...properties };
   if (l.decodedFrom.length > 0) out.properties = { ...out.properties, decodedFrom: [...l.decodedFrom] };
   if (f.identifier !== undefined) out.properties = { ...out.properties, identifier: f.identifier };
+  // The archive is the artifact code scanning can show; the member inside it is named here.
+  if (l.member !== undefined) out.properties = { ...out.properties, member: l.member };
   return out;
 }
 
@@ -144,7 +146,13 @@ function invocation(scan: ScanResult): Invocation {
     })),
     ...scan.summary.notes.map((n): Notification => ({ level: 'note', message: { text: n } })),
   ];
-  const inv: Invocation = { executionSuccessful: !scan.summary.incomplete };
+  const suppressed = suppressionParts(scan.summary);
+  if (suppressed.length > 0)
+    notes.push({ level: 'note', message: { text: `Suppressed: ${suppressed.join(', ')}.` } });
+  const inv: Invocation = {
+    executionSuccessful: !scan.summary.incomplete,
+    properties: { suppressed: { ...scan.summary.suppressed } },
+  };
   if (notes.length > 0) inv.toolExecutionNotifications = notes;
   return inv;
 }

@@ -3,8 +3,9 @@ import type { Finding, Location } from '../model/match.ts';
 import { SKIP_REASONS, type ScanResult, type ScanSummary } from '../model/result.ts';
 import { SEVERITIES, type Severity } from '../model/rule.ts';
 import { exposure, details, tags } from '../provenance/registry.ts';
+import { shownPath } from './place.ts';
 import type { Styled } from '../provenance/view.ts';
-import { exposureNotes, ignoreAdvice, incidentCommand, rotateAdvice } from './advice.ts';
+import { exposureNotes, ignoreAdvice, incidentCommand, rotateAdvice, suppressionParts } from './advice.ts';
 import { palette, type Palette } from './ansi.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
@@ -68,7 +69,7 @@ function styled(parts: readonly Styled[], clean: (s: string) => string, p: Palet
 
 /** Lines describing one location: `place:line:column`, what kind of place it is, and its details. */
 function locationLines(l: Location, clean: (s: string) => string, p: Palette): string[] {
-  const where = `${clean(l.path)}:${l.line}:${l.column}`;
+  const where = `${clean(shownPath(l))}:${l.line}:${l.column}`;
   const tagList = tags(l.provenance).map((t) => styled([t], (s) => s, p));
   if (l.decodedFrom.length > 0) tagList.push(`decoded from ${l.decodedFrom.join(', then ')}`);
   const head = `    ${where}${tagList.length > 0 ? `  (${tagList.join('; ')})` : ''}`;
@@ -130,9 +131,8 @@ function summaryLines(result: ScanResult, clean: (s: string) => string, p: Palet
   lines.push(
     `  Scanned ${plural(s.itemsScanned, 'item')} (${formatBytes(s.bytesScanned)}) with ${plural(s.rules, 'rule')} in ${formatDuration(s.durationMs)}`,
   );
-  if (s.ignored > 0 || s.baselined > 0) {
-    lines.push(`  Not shown: ${s.ignored} ignored by .keyspillignore, ${s.baselined} in the baseline`);
-  }
+  const suppressed = suppressionParts(s);
+  if (suppressed.length > 0) lines.push(`  Suppressed: ${suppressed.join(', ')}`);
   const skipped = SKIP_REASONS.flatMap((r) => {
     const c = s.skipped[r] ?? 0;
     return c > 0 ? [`${c} ${r}`] : [];

@@ -1,13 +1,24 @@
 // Scan use case: config, rules, ignore file and baseline around one source → a ScanResult and its exit code.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { parseSize } from '../config/size.ts';
 import { ConfigError, EXIT, reasonOf } from '../errors.ts';
-import { formatBaseline, parseBaseline, parseIgnoreFile } from '../findings/ignore-file.ts';
+import { DISK_FILES, FileTooLarge, type ConfigFiles } from '../config/files.ts';
+import {
+  formatBaseline,
+  parseBaseline,
+  parseBaselineEntries,
+  parseIgnoreFile,
+  type BaselineEntry,
+} from '../findings/ignore-file.ts';
+import type { Finding } from '../model/match.ts';
+import { shownPath } from '../report/place.ts';
 import type { ScanResult } from '../model/result.ts';
 import { loadActiveRuleset } from '../catalog/active.ts';
-import type { ContentPolicy } from '../sources/content.ts';
+import { OVERLAP_BYTES, WINDOW_BYTES, type ContentPolicy } from '../sources/content.ts';
+import { rulesetKey } from '../state/blob-cache.ts';
 import type { Source } from '../sources/types.ts';
 import { scanSource, type Progress } from './pipeline.ts';
 
@@ -27,9 +38,19 @@ export interface ExecuteScanOptions {
   readonly findingsExitCode: number;
   readonly maxFileSize: string | undefined;
   readonly includeBinary: boolean;
-  readonly makeSource: (policy: ContentPolicy) => Source | Promise<Source>;
+  readonly makeSource: (policy: ContentPolicy, context: SourceContext) => Source | Promise<Source>;
+  /** keyspill's version: part of the scan cache's key (a new engine starts a new cache). */
+  readonly toolVersion?: string;
+  /** Where .keyspill.yaml, .keyspillignore and the baseline are read (default this disk; --config-from REF). */
+  readonly configFiles?: ConfigFiles | undefined;
   readonly onProgress?: (p: Progress) => void;
   readonly signal: AbortSignal;
+}
+
+/** What a source may need from the scan it belongs to. */
+export interface SourceContext {
+  /** A hash of everything that decides what scanning a given blob finds (the scan cache's key). */
+  readonly rulesetKey: string;
 }
 
 export interface ExecuteScanResult {
@@ -39,39 +60,92 @@ export interface ExecuteScanResult {
   readonly workerFragments: number;
 }
 
-function readFingerprints(
+/** Reads an ignore file or baseline (from disk, or the --config-from revision); never echoes its content. */
+async function readFingerprints(
+  files: ConfigFiles,
   file: string,
   what: string,
   parse: (t: string) => Set<string>,
   required: boolean,
-): Set<string> | undefined {
-  let text: string;
+): Promise<Set<string> | undefined> {
+  let text: string | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    text = await files.read(file);
   } catch (e) {
-    if (!required && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`cannot read ${what} ${file}: ${reasonOf(e)}`, undefined, { cause: e });
+    if (e instanceof ConfigError) throw e;
+    const why = e instanceof FileTooLarge ? e.message : reasonOf(e);
+    throw new ConfigError(`cannot read ${what} ${file}: ${why}`, undefined, { cause: e });
+  }
+  if (text === undefined) {
+    if (!required) return undefined;
+    const where = files.revision === undefined ? '' : ` in ${files.revision}`;
+    throw new ConfigError(
+      `cannot read ${what} ${file}: ENOENT${where}`,
+      `check the path, or write one with --write-baseline ${file}`,
+    );
   }
   try {
     return parse(text);
   } catch (e) {
+    // The message is ours (parseBaseline never quotes the file: it may hold anything).
     throw new ConfigError(
       `${what} ${file}: ${(e as Error).message}`,
       `write a new one with --write-baseline ${file}`,
-      { cause: e },
+      {
+        cause: e,
+      },
     );
   }
 }
 
+/**
+ * Writes the baseline: every current finding merged into the entries already there (so a partial scan, such as
+ * the pre-commit hook's staged one, adds its findings without dropping the others), sorted by fingerprint. A file
+ * that exists but is not a baseline is left alone.
+ */
+function writeBaseline(file: string, findings: readonly Finding[]): void {
+  let existing: BaselineEntry[] = [];
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new ConfigError(`cannot read the baseline ${file}: ${reasonOf(e)}`, undefined, { cause: e });
+  }
+  if (text !== undefined) {
+    try {
+      existing = parseBaselineEntries(text);
+    } catch (e) {
+      throw new ConfigError(
+        `${file} exists and is not a keyspill baseline (${(e as Error).message}): not overwritten`,
+        'name a new file, or remove that one first',
+        { cause: e },
+      );
+    }
+  }
+  const merged = new Map(existing.map((e) => [e.fingerprint, e]));
+  for (const f of findings)
+    merged.set(f.fingerprint, {
+      fingerprint: f.fingerprint,
+      ruleId: f.ruleId,
+      path: shownPath(f.locations[0]!),
+      line: f.locations[0]!.line,
+    });
+  writeFileSync(file, formatBaseline([...merged.values()]));
+}
+
 export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanResult> {
+  const files = o.configFiles ?? DISK_FILES;
   const config = await loadConfig(
     o.root,
     o.configFile === undefined ? undefined : resolve(o.cwd, o.configFile),
+    files,
   );
   const rulesOptions = {
     config,
     ruleFiles: o.ruleFiles.map((f) => resolve(o.cwd, f)),
     noBuiltin: !o.builtin,
+    configFiles: files,
   };
   const { ruleset, spec } = await loadActiveRuleset(rulesOptions);
   if (ruleset.rules.length === 0)
@@ -85,14 +159,24 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
   }
   const ignoreFile = o.ignoreFile === undefined ? join(o.root, IGNORE_FILE) : resolve(o.cwd, o.ignoreFile);
   const ignored =
-    readFingerprints(ignoreFile, 'ignore file', parseIgnoreFile, o.ignoreFile !== undefined) ??
+    (await readFingerprints(files, ignoreFile, 'ignore file', parseIgnoreFile, o.ignoreFile !== undefined)) ??
     new Set<string>();
   const baseline =
     o.baselineFile === undefined
       ? undefined
-      : readFingerprints(resolve(o.cwd, o.baselineFile), 'baseline', parseBaseline, true);
+      : await readFingerprints(files, resolve(o.cwd, o.baselineFile), 'baseline', parseBaseline, true);
+  const baselineOut = o.writeBaselineFile === undefined ? undefined : resolve(o.cwd, o.writeBaselineFile);
+  if (baselineOut !== undefined) assertWritable(baselineOut, '--write-baseline');
 
-  const source = await o.makeSource({ maxFileSize, includeBinary: o.includeBinary });
+  const policy: ContentPolicy = { maxFileSize, includeBinary: o.includeBinary };
+  const source = await o.makeSource(policy, {
+    rulesetKey: rulesetKey({
+      version: o.toolVersion ?? '',
+      rules: spec,
+      policy,
+      windows: [WINDOW_BYTES, OVERLAP_BYTES],
+    }),
+  });
   const out = await scanSource({
     source,
     ruleset,
@@ -103,21 +187,31 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
     ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
   });
 
-  if (o.writeBaselineFile !== undefined) {
-    const entries = out.beforeBaseline.map((f) => ({
-      fingerprint: f.fingerprint,
-      ruleId: f.ruleId,
-      path: f.locations[0]!.path,
-      line: f.locations[0]!.line,
-    }));
-    writeFileSync(resolve(o.cwd, o.writeBaselineFile), formatBaseline(entries));
-  }
+  if (baselineOut !== undefined && !out.interrupted) writeBaseline(baselineOut, out.beforeBaseline);
+  // Writing the baseline accepts the findings: that run succeeded (unless it could not scan everything).
   const exitCode = out.interrupted
     ? EXIT.interrupted
-    : out.result.findings.length > 0
+    : out.result.findings.length > 0 && baselineOut === undefined
       ? o.findingsExitCode
       : out.result.summary.incomplete
         ? EXIT.failed
         : EXIT.clean;
   return { exitCode, result: out.result, workerFragments: out.workerFragments };
+}
+
+/** Fails before a long scan, not after it, when `file` cannot be written (a missing folder, no permission). */
+export function assertWritable(file: string, flag: string): void {
+  const dir = dirname(file);
+  try {
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new ConfigError(
+      `${flag} ${file}: cannot write in ${dir} (${reasonOf(e)})`,
+      'create the folder first, or choose another path',
+      {
+        cause: e,
+      },
+    );
+  }
 }

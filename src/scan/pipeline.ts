@@ -12,9 +12,10 @@ import {
 } from '../findings/pipeline.ts';
 import type { Finding, Match } from '../model/match.ts';
 import type { ScanResult, Skipped, SkipReason } from '../model/result.ts';
+import { EXIT, KeyspillError, reasonOf } from '../errors.ts';
 import type { RulesetSpec } from '../catalog/active.ts';
 import type { Source } from '../sources/types.ts';
-import { createPool } from './pool.ts';
+import { createPool, WorkerFailure } from './pool.ts';
 
 export interface Progress {
   readonly items: number;
@@ -61,6 +62,7 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
   let bytes = 0;
   let incomplete = false;
   let lastProgress = 0;
+  const allowlisted = { rule: 0, config: 0 };
   const pool = createPool({
     ruleset: o.ruleset,
     workerRules: o.workerRules,
@@ -69,23 +71,38 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
     onResult: (r: FragmentResult) => {
       for (const m of r.matches) matches.push(m);
       cutShort.push(...r.cutShort);
+      allowlisted.rule += r.suppressed.rule;
+      allowlisted.config += r.suppressed.config;
     },
   });
 
+  const skip = (s: Skipped, isIncomplete: boolean): void => {
+    skipped[s.reason] = (skipped[s.reason] ?? 0) + 1;
+    if (skippedItems.length < MAX_SKIPPED_LISTED) skippedItems.push(s);
+    incomplete ||= isIncomplete;
+  };
   try {
     for await (const ev of o.source.events(o.signal)) {
       if (ev.type === 'fragment') {
-        await pool.submit(ev.fragment, ev.bytes);
-        items++;
+        try {
+          await pool.submit(ev.fragment, ev.bytes);
+        } catch (e) {
+          // One item the engine cannot scan is a counted skip, never a lost report.
+          if (e instanceof WorkerFailure) throw e;
+          skip({ path: ev.fragment.path, reason: 'scan-error', detail: reasonOf(e) }, true);
+          continue;
+        }
+        if (ev.continued !== true) items++;
         bytes += ev.bytes;
         if (o.onProgress !== undefined && now() - lastProgress > 100) {
           lastProgress = now();
           o.onProgress({ items, bytes, matches: matches.length });
         }
+      } else if (ev.type === 'cached') {
+        items++;
+        bytes += ev.bytes;
       } else if (ev.type === 'skip') {
-        skipped[ev.skipped.reason] = (skipped[ev.skipped.reason] ?? 0) + 1;
-        if (skippedItems.length < MAX_SKIPPED_LISTED) skippedItems.push(ev.skipped);
-        incomplete ||= ev.incomplete;
+        skip(ev.skipped, ev.incomplete);
       } else {
         notes.push(ev.note);
         incomplete ||= ev.incomplete;
@@ -93,6 +110,12 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
       if (o.signal.aborted) break;
     }
     await pool.drain();
+  } catch (e) {
+    // A source that fails part-way (an unexpected error) ends the scan early; what was found is still reported.
+    // A usage error (a bad flag or config found late) is still the user's to fix.
+    if ((e instanceof KeyspillError && e.exitCode === EXIT.usage) || e instanceof WorkerFailure) throw e;
+    notes.push(`the scan stopped early: ${reasonOf(e)}; what was scanned before is reported`);
+    incomplete = true;
   } finally {
     await pool.close();
   }
@@ -100,7 +123,7 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
     a.path < b.path ? -1 : a.path > b.path ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0,
   );
   if (o.source.resolve !== undefined) {
-    const resolved = await o.source.resolve(matches);
+    const resolved = await o.source.resolve(matches, o.signal);
     matches = resolved.matches;
     for (const n of resolved.notes) {
       notes.push(n.note);
@@ -108,15 +131,25 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
     }
   }
 
-  const all = sortFindings(
-    groupFindings(dropShadowedGeneric(pairMatches(dropFingerprintEchoes(dropInlineAllowed(matches))))),
-  );
+  const notInline = dropInlineAllowed(matches);
+  const all = sortFindings(groupFindings(dropShadowedGeneric(pairMatches(dropFingerprintEchoes(notInline)))));
   const afterIgnore = withoutKnown(all, o.ignored);
   const afterBaseline =
     o.baseline === undefined
       ? { kept: afterIgnore.kept, dropped: 0 }
       : withoutKnown(afterIgnore.kept, o.baseline);
   if (cutShort.length > 0) incomplete = true;
+  if (o.source.complete !== undefined) {
+    const unfinishedPaths = new Set([
+      ...cutShort.map((c) => c.path),
+      ...skippedItems.filter((s) => s.reason === 'scan-error').map((s) => s.path),
+    ]);
+    notes.push(...(await o.source.complete({ interrupted: o.signal.aborted, unfinishedPaths })));
+  }
+  if (o.signal.aborted)
+    notes.unshift(
+      'interrupted: the scan stopped early, so this report is partial (it covers what was scanned)',
+    );
 
   return {
     interrupted: o.signal.aborted,
@@ -134,6 +167,13 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
         findings: afterBaseline.kept.length,
         ignored: afterIgnore.dropped,
         baselined: afterBaseline.dropped,
+        suppressed: {
+          configAllowlist: allowlisted.config,
+          ruleAllowlists: allowlisted.rule,
+          inlineAllow: matches.length - notInline.length,
+          ignoreFile: afterIgnore.dropped,
+          baseline: afterBaseline.dropped,
+        },
         skipped,
         skippedItems,
         cutShort,

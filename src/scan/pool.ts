@@ -15,6 +15,14 @@ export interface PoolOptions {
   readonly now: () => number;
 }
 
+/** The match worker died: a failure of the scan itself, not of one item. */
+export class WorkerFailure extends Error {
+  constructor(cause: Error) {
+    super(`the match worker thread failed: ${cause.message}`, { cause });
+    this.name = 'WorkerFailure';
+  }
+}
+
 const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
 const MAX_IN_FLIGHT = 32;
 
@@ -54,7 +62,7 @@ export function createPool(o: PoolOptions): MatchPool {
       if (pending.size === 0) idle?.();
     });
     w.on('error', (e: Error) => {
-      failed = e;
+      failed = new WorkerFailure(e);
       idle?.();
     });
     return w;

@@ -1,12 +1,18 @@
-// Content policy shared by every source: bytes → a fragment to scan, or a counted skip (size, binary, decoding).
+// Content policy shared by every source: bytes → fragments to scan (windowed past 32 MiB), or a counted skip.
 import type { Fragment } from '../model/fragment.ts';
 import type { Provenance } from '../model/provenance.ts';
+import { archiveKind, type ArchiveKind } from './archive-kind.ts';
+import { cutPoint, decode, detectEncoding, type Detected } from './text-encoding.ts';
 import type { SourceEvent } from './types.ts';
 
 /** What every source applies to the bytes it reads (from --max-file-size and --include-binary). */
 export interface ContentPolicy {
   readonly maxFileSize: number;
   readonly includeBinary: boolean;
+  /** Window size for large items (default WINDOW_BYTES; smaller in tests). */
+  readonly windowBytes?: number;
+  /** Bytes each window shares with the next (default OVERLAP_BYTES): at least the longest possible match. */
+  readonly overlapBytes?: number;
 }
 
 /** One item a source read: where it is, and what to call it in a skip message (`blob 1a2b3c4d5e6f`). */
@@ -17,7 +23,37 @@ export interface ContentItem {
   readonly label?: string | undefined;
   /** Lines the scan should report (staged changes: only added lines). */
   readonly lines?: Fragment['lines'];
+  /** The path inside an archive, when the item is a member of one (nested archives joined with `!/`). */
+  readonly member?: string | undefined;
 }
+
+/** Archives inside archives are opened to this depth. */
+export const MAX_ARCHIVE_DEPTH = 3;
+
+/** Bytes one archive (with the archives nested in it) may inflate to: 256 MiB, or 10x --max-file-size if more. */
+export function archiveBudget(policy: ContentPolicy): number {
+  return Math.max(256 * 1024 * 1024, 10 * policy.maxFileSize);
+}
+
+/** How deep in archives an item is, and the inflation budget its outermost archive shares. */
+interface Nesting {
+  readonly depth: number;
+  readonly budget: { remaining: number };
+  readonly total: number;
+}
+
+/** The path an item is shown at: `archive.zip!/inner/file` for a member. */
+function shown(item: ContentItem): string {
+  return item.member === undefined ? item.path : `${item.path}!/${item.member}`;
+}
+
+/**
+ * Items larger than this are scanned in overlapping windows, so memory stays bounded and no string outgrows V8's
+ * limit (~512 MiB): a 1 GB file is 32 windows, not one string.
+ */
+export const WINDOW_BYTES = 16 * 1024 * 1024;
+/** Shared by consecutive windows: far more than the longest match a built-in rule allows (64 KiB). */
+export const OVERLAP_BYTES = 256 * 1024;
 
 const SNIFF = 8000;
 
@@ -28,11 +64,46 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
-
 /** Decodes UTF-8; invalid sequences become U+FFFD so the rest of the file is still scanned. */
 export function decodeText(bytes: Uint8Array): string {
-  return decoder.decode(bytes);
+  return decode(bytes, 'utf-8');
+}
+
+function memberSkip(
+  item: ContentItem,
+  reason: 'too-large' | 'corrupt' | 'unreadable',
+  text: string,
+  incomplete: boolean,
+): SourceEvent {
+  return { type: 'skip', incomplete, skipped: { path: shown(item), reason, detail: detail(item, text) } };
+}
+
+/** An archive's members, each through the same policy (archives inside it opened in turn, to MAX_ARCHIVE_DEPTH). */
+async function* archiveEvents(
+  bytes: Uint8Array,
+  kind: ArchiveKind,
+  policy: ContentPolicy,
+  item: ContentItem,
+  nesting: Nesting,
+): AsyncGenerator<SourceEvent> {
+  if (nesting.depth >= MAX_ARCHIVE_DEPTH) {
+    yield memberSkip(
+      item,
+      'too-large',
+      `an archive nested more than ${MAX_ARCHIVE_DEPTH} deep: not opened`,
+      false,
+    );
+    return;
+  }
+  const { archiveMembers } = await import('./archive.ts');
+  const limits = { maxMemberBytes: policy.maxFileSize, budget: nesting.budget };
+  for await (const m of archiveMembers(bytes, kind, item.member ?? item.path, limits, nesting.total)) {
+    const member =
+      m.name === '' ? item.member : item.member === undefined ? m.name : `${item.member}!/${m.name}`;
+    const inner: ContentItem = { ...item, ...(member === undefined ? {} : { member }) };
+    if (m.type === 'skip') yield memberSkip(inner, m.reason, m.detail, m.incomplete);
+    else yield* contentEvents(m.bytes, policy, inner, { ...nesting, depth: nesting.depth + 1 });
+  }
 }
 
 function detail(item: ContentItem, text: string): string {
@@ -46,33 +117,179 @@ export function sizeSkip(size: number, policy: ContentPolicy, item: ContentItem)
     type: 'skip',
     incomplete: false,
     skipped: {
-      path: item.path,
+      path: shown(item),
       reason: 'too-large',
       detail: detail(item, `${size} bytes > --max-file-size ${policy.maxFileSize}`),
     },
   };
 }
 
-/** The one decision every source makes about bytes it read: a fragment to scan, or a counted skip. */
-export function contentEvent(bytes: Uint8Array, policy: ContentPolicy, item: ContentItem): SourceEvent {
-  const tooLarge = sizeSkip(bytes.length, policy, item);
-  if (tooLarge !== undefined) return tooLarge;
-  if (!policy.includeBinary && looksBinary(bytes)) {
-    return {
-      type: 'skip',
-      incomplete: false,
-      skipped: {
-        path: item.path,
-        reason: 'binary',
-        detail: detail(item, 'NUL byte in the first 8000 bytes (--include-binary to scan)'),
-      },
-    };
-  }
-  const fragment: Fragment = {
-    text: decodeText(bytes),
-    path: item.path,
-    provenance: item.provenance,
-    ...(item.lines === undefined ? {} : { lines: item.lines }),
+function binarySkip(item: ContentItem): SourceEvent {
+  return {
+    type: 'skip',
+    incomplete: false,
+    skipped: {
+      path: shown(item),
+      reason: 'binary',
+      detail: detail(item, 'NUL byte in the first 8000 bytes (--include-binary to scan)'),
+    },
   };
-  return { type: 'fragment', bytes: bytes.length, fragment };
+}
+
+/** How to read an item's bytes as text, from its first bytes; undefined when it is binary (and not wanted). */
+function classify(head: Uint8Array, policy: ContentPolicy): Detected | undefined {
+  if (policy.includeBinary) return { encoding: 'utf-8', bom: 0 };
+  const d = detectEncoding(head);
+  if (d.encoding === 'utf-8') return looksBinary(head) ? undefined : d;
+  // UTF-16/32 text is full of NUL bytes; NUL characters after decoding mean binary.
+  return decode(head.subarray(d.bom, Math.min(head.length, SNIFF)), d.encoding).includes('\0')
+    ? undefined
+    : d;
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+/** The one decision every source makes about bytes it read: fragments to scan, or a counted skip. */
+export async function* contentEvents(
+  bytes: Uint8Array,
+  policy: ContentPolicy,
+  item: ContentItem,
+  nesting?: Nesting,
+): AsyncGenerator<SourceEvent> {
+  const tooLarge = sizeSkip(bytes.length, policy, item);
+  if (tooLarge !== undefined) {
+    yield tooLarge;
+    return;
+  }
+  const kind = archiveKind(bytes.subarray(0, 512));
+  if (kind !== undefined) {
+    const total = archiveBudget(policy);
+    yield* archiveEvents(
+      bytes,
+      kind,
+      policy,
+      item,
+      nesting ?? { depth: 0, budget: { remaining: total }, total },
+    );
+    return;
+  }
+  yield* streamContent(once(bytes), policy, item);
+}
+
+/**
+ * Where the next window starts: `overlap` bytes before this one ends, moved to the start of a line when one begins in
+ * the first half of the overlap (a match rarely spans lines, and a lookbehind then sees what it would have seen).
+ */
+function nextWindowStart(buf: Uint8Array, end: number, overlap: number, min: number, d: Detected): number {
+  const at = end - overlap;
+  if (d.encoding === 'utf-8') {
+    const nl = buf.indexOf(0x0a, at);
+    if (nl !== -1 && nl < at + overlap / 2) return nl + 1;
+  }
+  return cutPoint(buf, at, min, d.encoding);
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * The same decision over a stream of chunks (stdin, a large file), in bounded memory: an item up to the window size
+ * is one fragment; a larger one is cut into windows that overlap by `overlapBytes`, each reporting only the
+ * matches that start before the next window begins (so nothing is found twice, and no match longer than the
+ * overlap is cut). Line numbers continue across windows. An item over --max-file-size (known only while streaming)
+ * is a skip; what was already scanned of it stays scanned, and the skip says so.
+ */
+export async function* streamContent(
+  chunks: AsyncIterable<Uint8Array>,
+  policy: ContentPolicy,
+  item: ContentItem,
+  /** The item was asked for by name (stdin): not scanning it all makes the scan incomplete. */
+  requested = false,
+): AsyncGenerator<SourceEvent> {
+  const window = policy.windowBytes ?? WINDOW_BYTES;
+  const overlap = Math.min(policy.overlapBytes ?? OVERLAP_BYTES, Math.floor(window / 2));
+  let parts: Uint8Array[] = [];
+  let buffered = 0;
+  let total = 0;
+  let scanned = 0;
+  let detected: Detected | undefined;
+  let decided = false;
+  let line = 1;
+  let windows = 0;
+
+  const joined = (): Uint8Array => {
+    if (parts.length !== 1) parts = [parts.length === 0 ? new Uint8Array(0) : Buffer.concat(parts)];
+    return parts[0]!;
+  };
+  const fragment = (text: string, bytes: number, reportBefore: number | undefined): SourceEvent => {
+    const f: Fragment = {
+      text,
+      path: item.path,
+      provenance: item.provenance,
+      ...(item.member === undefined ? {} : { member: item.member }),
+      ...(line === 1 ? {} : { firstLine: line }),
+      ...(reportBefore === undefined ? {} : { reportBefore }),
+      ...(item.lines === undefined ? {} : { lines: item.lines }),
+    };
+    scanned += bytes;
+    return { type: 'fragment', bytes, fragment: f, ...(windows++ > 0 ? { continued: true } : {}) };
+  };
+  /** Cuts one full window off the front of the buffer; the next window starts `overlap` bytes before its end. */
+  const cutWindow = (): SourceEvent => {
+    const buf = joined();
+    const start = windows === 0 ? detected!.bom : 0;
+    const end = cutPoint(buf, start + window, start, detected!.encoding);
+    const next = nextWindowStart(buf, end, overlap, start, detected!);
+    const head = decode(buf.subarray(start, next), detected!.encoding);
+    const tail = decode(buf.subarray(next, end), detected!.encoding);
+    const event = fragment(head + tail, next, head.length);
+    line += countNewlines(head);
+    parts = [buf.subarray(next)];
+    buffered = buf.length - next;
+    return event;
+  };
+
+  for await (const chunk of chunks) {
+    total += chunk.length;
+    if (total > policy.maxFileSize) {
+      const sofar = scanned > 0 ? `; only its first ${scanned} bytes were scanned` : '';
+      yield {
+        type: 'skip',
+        incomplete: requested || scanned > 0,
+        skipped: {
+          path: shown(item),
+          reason: 'too-large',
+          detail: detail(item, `more than ${policy.maxFileSize} bytes (--max-file-size)${sofar}`),
+        },
+      };
+      return;
+    }
+    parts.push(chunk);
+    buffered += chunk.length;
+    if (!decided && buffered >= SNIFF) {
+      decided = true;
+      detected = classify(joined(), policy);
+      if (detected === undefined) {
+        yield binarySkip(item);
+        return;
+      }
+    }
+    while (decided && buffered >= window + (windows === 0 ? detected!.bom : 0) + overlap) yield cutWindow();
+  }
+  if (!decided) {
+    detected = classify(joined(), policy);
+    if (detected === undefined) {
+      yield binarySkip(item);
+      return;
+    }
+  }
+  while (buffered > window + (windows === 0 ? detected!.bom : 0)) yield cutWindow();
+  const rest = joined();
+  const start = windows === 0 ? detected!.bom : 0;
+  yield fragment(decode(rest.subarray(start), detected!.encoding), rest.length, undefined);
 }

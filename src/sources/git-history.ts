@@ -8,16 +8,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attributeMatches, introducingCommits } from '../git/attribution.ts';
 import { CatFile, type ObjectResult } from '../git/cat-file.ts';
-import { defaultHead, findIntroductions, headPaths, refsContaining } from '../git/introductions.ts';
+import { defaultHead, findIntroductions, headPaths } from '../git/introductions.ts';
 import { listObjects, type ListedObject, type ListingMode } from '../git/object-listing.ts';
+import { pathsTouched } from '../git/config-files.ts';
+import { withSignal } from '../git/process.ts';
+import { refsReaching } from '../git/refs-reaching.ts';
 import type { GitRepo } from '../git/repo.ts';
 import { resolveRevisions, type Revisions } from '../git/revisions.ts';
 import type { RevisionSpec } from '../model/revisions.ts';
 import type { Match } from '../model/match.ts';
 import type { GitProvenance } from '../model/provenance.ts';
 import type { Skipped } from '../model/result.ts';
+import { reasonOf } from '../errors.ts';
+import { loadBlobCache, saveBlobCache } from '../state/blob-cache.ts';
 import { AsyncQueue } from './async-queue.ts';
-import { contentEvent, sizeSkip, type ContentPolicy } from './content.ts';
+import { contentEvents, sizeSkip, type ContentPolicy } from './content.ts';
 import type { Resolved, Source, SourceEvent } from './types.ts';
 
 export interface GitHistoryOptions {
@@ -28,12 +33,37 @@ export interface GitHistoryOptions {
   readonly policy: ContentPolicy;
   /** Bytes of blob content git may run ahead of the scanner (default 8 MiB). */
   readonly readAhead?: number;
+  /**
+   * Configuration files (repository-relative: .keyspill.yaml, .keyspillignore, the baseline) that a range scan
+   * reports when the range itself changes them, since their suppressions then judge the very change that adds them.
+   */
+  readonly watch?: readonly string[];
+  /** The revision configuration is read from (--config-from), said in a note. */
+  readonly configFrom?: string | undefined;
+  /** The scan cache: blobs scanned clean (or binary) under the same ruleset are not read again. */
+  readonly cache?: { readonly dir: string; readonly key: string } | undefined;
 }
 
 /** One listed object, in the order its answer will come back: a blob to read, or an event to pass on. */
 type Pending =
   | { readonly kind: 'read'; readonly oid: string; readonly path: string }
   | { readonly kind: 'event'; readonly event: SourceEvent };
+
+const INTERRUPTED_ATTRIBUTION =
+  'interrupted before attribution finished: findings are real but may lack their introducing commit, HEAD status or refs';
+
+/** The skip a binary blob gets, the same whether it was read now or is known from the cache. */
+function binarySkipFor(path: string, oid: string): SourceEvent {
+  return {
+    type: 'skip',
+    incomplete: false,
+    skipped: {
+      path,
+      reason: 'binary',
+      detail: `${shortBlob(oid)}: NUL byte in the first 8000 bytes (--include-binary to scan)`,
+    },
+  };
+}
 
 function blobLabel(oid: string): string {
   return `<blob ${oid.slice(0, 12)}>`;
@@ -71,17 +101,21 @@ function gitProvenance(repo: GitRepo, oid: string, path: string): GitProvenance 
   return { kind: 'git', repo: repo.root, blob: oid, path, introduced: undefined, seenIn: [], atHead: false };
 }
 
-/** The event for one cat-file answer: a fragment, or a skip (missing, corrupt, binary, too large). */
-function blobEvent(o: GitHistoryOptions, r: ObjectResult, path: string): SourceEvent {
-  if (r.kind === 'missing')
-    return { type: 'skip', skipped: missingSkip(o.repo.gitDir, r.oid, path), incomplete: true };
-  if (r.kind === 'failed')
-    return {
+/** The events for one cat-file answer: fragments, or a skip (missing, corrupt, binary, too large). */
+async function* blobEvents(o: GitHistoryOptions, r: ObjectResult, path: string): AsyncGenerator<SourceEvent> {
+  if (r.kind === 'missing') {
+    yield { type: 'skip', skipped: missingSkip(o.repo.gitDir, r.oid, path), incomplete: true };
+    return;
+  }
+  if (r.kind === 'failed') {
+    yield {
       type: 'skip',
       skipped: { path, reason: 'corrupt', detail: `blob ${r.oid}: ${r.detail}` },
       incomplete: true,
     };
-  return contentEvent(r.content, o.policy, {
+    return;
+  }
+  yield* contentEvents(r.content, o.policy, {
     path,
     label: shortBlob(r.oid),
     provenance: gitProvenance(o.repo, r.oid, path),
@@ -90,10 +124,18 @@ function blobEvent(o: GitHistoryOptions, r: ObjectResult, path: string): SourceE
 
 export function gitHistorySource(o: GitHistoryOptions): Source {
   const { repo } = o;
-  const ctx = repo.ctx;
+  let ctx = repo.ctx;
   let revisions: Revisions | undefined;
   /** --all-objects: every commit in the object database, so attribution also walks unreachable ones. */
   const allCommits: string[] = [];
+  const cache = o.cache === undefined ? undefined : loadBlobCache(o.cache.dir, o.cache.key);
+  /** Blobs read and scanned this run, blobs skipped as binary, blobs with a match: what the cache learns. */
+  const readBlobs = new Map<string, string>();
+  const binaryBlobs = new Set<string>();
+  const matchedBlobs = new Set<string>();
+  /** Blobs that gave a skip besides binary (a too-large archive member, damage): scanned again next time. */
+  const partialBlobs = new Set<string>();
+  let fromCache = 0;
 
   /**
    * Lists the objects of the history (then, with --all-objects, every other object) and queues, in order, a
@@ -112,6 +154,15 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         provenance: gitProvenance(repo, l.oid, path),
       });
       if (tooLarge !== undefined) return event(tooLarge);
+      if (cache?.clean.has(l.oid) === true) {
+        fromCache++;
+        readBlobs.set(l.oid, path);
+        return event({ type: 'cached', bytes: l.size });
+      }
+      if (cache?.binary.has(l.oid) === true && !o.policy.includeBinary) {
+        binaryBlobs.add(l.oid);
+        return event(binarySkipFor(path, l.oid));
+      }
       queue.push({ kind: 'read', oid: l.oid, path });
       await cat.request(l.oid);
     };
@@ -173,6 +224,26 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
     });
   }
 
+  /** In a range scan (CI), says when the range changes the files that decide what is suppressed. */
+  async function* configNotes(revs: Revisions): AsyncGenerator<SourceEvent> {
+    if (o.configFrom !== undefined)
+      yield {
+        type: 'note',
+        note: `configuration read from ${o.configFrom} (--config-from)`,
+        incomplete: false,
+      };
+    const ranged = o.revisions.kind === 'since' || o.revisions.kind === 'range';
+    if (!ranged || o.watch === undefined || o.watch.length === 0 || o.configFrom !== undefined) return;
+    const touched = await pathsTouched(ctx, revs.lines);
+    const changed = o.watch.filter((p) => touched.has(p));
+    if (changed.length === 0) return;
+    yield {
+      type: 'note',
+      note: `this range changes ${changed.join(', ')}: the suppressions it adds apply to the scan of the same change; to judge it by the base branch's configuration, scan with --config-from <base branch>`,
+      incomplete: false,
+    };
+  }
+
   /** Reads the queue in order: events pass through, reads take the next cat-file answer. */
   async function* enumerate(signal: AbortSignal): AsyncGenerator<SourceEvent> {
     const cat = new CatFile(ctx, {
@@ -196,7 +267,12 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         }
         const r = await cat.next();
         if (r === undefined) break;
-        yield blobEvent(o, r, item.path);
+        for await (const ev of blobEvents(o, r, item.path)) {
+          if (ev.type === 'fragment' && r.kind === 'object') readBlobs.set(r.oid, item.path);
+          else if (ev.type === 'skip' && r.kind === 'object')
+            (ev.skipped.reason === 'binary' ? binaryBlobs : partialBlobs).add(r.oid);
+          yield ev;
+        }
       }
       await feeder;
       if (feedError !== undefined) throw feedError;
@@ -209,8 +285,11 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
     name: 'git',
     targets: [repo.root],
     async *events(signal) {
+      // Every git this source starts stops within a second of Ctrl-C.
+      ctx = withSignal(repo.ctx, signal);
       if (repo.shallow) yield { type: 'note', note: shallowNote(repo.gitDir), incomplete: true };
       revisions = await resolveRevisions(ctx, o.revisions);
+      yield* configNotes(revisions);
       if (revisions.lines.length === 0 && !o.allObjects) {
         yield { type: 'note', note: 'the repository has no commits yet: nothing to scan', incomplete: false };
         return;
@@ -218,14 +297,53 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       yield* enumerate(signal);
     },
 
-    async resolve(matches: Match[]): Promise<Resolved> {
+    async complete(outcome) {
+      if (o.cache === undefined || cache === undefined) return [];
+      const notes: string[] = [];
+      if (cache.problem !== undefined) notes.push(`scan cache ignored (${cache.problem}); it was rebuilt`);
+      if (fromCache > 0)
+        notes.push(
+          `${fromCache} blob(s) were scanned clean by an earlier run with the same rules (scan cache): not read again`,
+        );
+      if (outcome.interrupted) return notes;
+      const clean = [...readBlobs].filter(
+        ([oid, path]) =>
+          !matchedBlobs.has(oid) && !partialBlobs.has(oid) && !outcome.unfinishedPaths.has(path),
+      );
+      try {
+        // Merge with what is on disk now (another run, or a submodule's scan, may have saved since we loaded).
+        const now = loadBlobCache(o.cache.dir, o.cache.key);
+        saveBlobCache(
+          o.cache.dir,
+          o.cache.key,
+          new Set([...now.clean, ...cache.clean, ...clean.map(([oid]) => oid)]),
+          new Set([...now.binary, ...cache.binary, ...binaryBlobs]),
+        );
+      } catch (e) {
+        notes.push(
+          `could not write the scan cache in ${o.cache.dir} (${reasonOf(e)}); pass --no-cache or --cache-dir DIR`,
+        );
+      }
+      return notes;
+    },
+
+    async resolve(matches: Match[], signal: AbortSignal): Promise<Resolved> {
+      for (const m of matches)
+        if (m.location.provenance.kind === 'git') matchedBlobs.add(m.location.provenance.blob);
       if (revisions === undefined) return { matches, notes: [] };
       const blobs = new Set<string>();
       for (const m of matches)
         if (m.location.provenance.kind === 'git') blobs.add(m.location.provenance.blob);
       if (blobs.size === 0) return { matches, notes: [] };
+      const interrupted = {
+        matches,
+        notes: [{ note: INTERRUPTED_ATTRIBUTION, incomplete: true }],
+      };
+      if (signal.aborted) return interrupted;
+      ctx = withSignal(repo.ctx, signal);
       const tips = o.allObjects ? [...revisions.lines, ...allCommits] : revisions.lines;
       const intros = await findIntroductions(ctx, tips, blobs);
+      if (signal.aborted) return interrupted;
       const notes =
         intros.error === undefined
           ? []
@@ -243,7 +361,8 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         refs: new Map<string, string[]>(),
       };
       if (revisions.refFilter === undefined) return { matches: attributeMatches(matches, data), notes };
-      const refs = await refsContaining(ctx, introducingCommits(matches, data), revisions.refFilter);
+      const refs = await refsReaching(ctx, introducingCommits(matches, data), revisions.refFilter);
+      if (signal.aborted) notes.push({ note: INTERRUPTED_ATTRIBUTION, incomplete: true });
       return { matches: attributeMatches(matches, { ...data, refs }), notes };
     },
   };

@@ -3,9 +3,9 @@
 // and one cat-file for the staged blobs.
 import { ConfigError, ScanError } from '../errors.ts';
 import type { Source, SourceEvent } from './types.ts';
-import { contentEvent, type ContentPolicy } from './content.ts';
+import { contentEvents, type ContentPolicy } from './content.ts';
 import { CatFile } from '../git/cat-file.ts';
-import { firstLine, runGit } from '../git/process.ts';
+import { firstLine, runGit, withSignal } from '../git/process.ts';
 import type { GitRepo } from '../git/repo.ts';
 import { parseStagedDiff, STAGED_PATCH_ARGS, STAGED_RAW_ARGS, type StagedEntry } from '../git/staged-diff.ts';
 
@@ -34,10 +34,8 @@ export function gitStagedSource(o: GitStagedOptions): Source {
           'run --staged inside a checkout',
         );
       }
-      const [raw, patch] = await Promise.all([
-        runGit(o.repo.ctx, STAGED_RAW_ARGS),
-        runGit(o.repo.ctx, STAGED_PATCH_ARGS),
-      ]);
+      const ctx = withSignal(o.repo.ctx, signal);
+      const [raw, patch] = await Promise.all([runGit(ctx, STAGED_RAW_ARGS), runGit(ctx, STAGED_PATCH_ARGS)]);
       for (const out of [raw, patch]) {
         if (out.code !== 0) throw new ScanError(`git diff --cached failed: ${firstLine(out.stderr)}`);
       }
@@ -51,7 +49,7 @@ export function gitStagedSource(o: GitStagedOptions): Source {
       }
       const entries = diff.entries.filter(wanted);
       if (entries.length === 0) return;
-      const cat = new CatFile(o.repo.ctx);
+      const cat = new CatFile(ctx);
       try {
         // Few objects: request them all (Node buffers the writes) and read the answers in order.
         for (const e of entries) void cat.request(e.oid);
@@ -71,7 +69,7 @@ export function gitStagedSource(o: GitStagedOptions): Source {
             };
             continue;
           }
-          yield contentEvent(r.content, o.policy, {
+          yield* contentEvents(r.content, o.policy, {
             path: e.path,
             provenance: { kind: 'staged', repo: repoPath, path: e.path },
             ...(e.added.kind === 'ranges' ? { lines: e.added.ranges } : {}),

@@ -1,4 +1,6 @@
 // A repository to scan: opened once, then the history or the staged change as a source (commands see no git plumbing).
+import { isAbsolute, relative, sep } from 'node:path';
+import type { ConfigFiles } from '../config/files.ts';
 import { openRepo } from '../git/repo.ts';
 import type { RevisionSpec } from '../model/revisions.ts';
 import type { ContentPolicy } from './content.ts';
@@ -11,7 +13,17 @@ export interface GitTarget {
     readonly revisions: RevisionSpec;
     readonly allObjects: boolean;
     readonly policy: ContentPolicy;
+    readonly watch?: readonly string[];
+    readonly configFrom?: string | undefined;
+    /** Scan checked-out submodules' histories too (else they are only named in a note). */
+    readonly recurseSubmodules?: boolean;
+    /** The scan cache (folder and ruleset key), or undefined for --no-cache. */
+    readonly cache?: { readonly dir: string; readonly key: string } | undefined;
   }): Promise<Source>;
+  /** Configuration, ignore and baseline files as they are in `ref` (--config-from). */
+  configFiles(ref: string): Promise<ConfigFiles>;
+  /** A path on disk as the repository names it (relative, forward slashes), or undefined outside it. */
+  relative(path: string): string | undefined;
   staged(policy: ContentPolicy): Promise<Source>;
 }
 
@@ -25,7 +37,14 @@ export async function openGitTarget(o: {
   return {
     root: repo.root,
     // Each source loads only when used: the pre-commit path (staged) never loads the history pipeline.
-    history: async (h) => (await import('./git-history.ts')).gitHistorySource({ repo, ...h }),
+    history: async ({ recurseSubmodules, ...h }) =>
+      (await import('./git-superproject.ts')).superprojectSource(repo, h, recurseSubmodules === true),
     staged: async (policy) => (await import('./git-staged.ts')).gitStagedSource({ repo, policy }),
+    configFiles: async (ref) =>
+      (await import('../git/config-files.ts')).gitConfigFiles(repo.ctx, repo.root, ref),
+    relative: (path) => {
+      const rel = relative(repo.root, path);
+      return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
+    },
   };
 }

@@ -1,6 +1,6 @@
-// Standard input source: reads the stream once, as one fragment named "-" (or --name).
+// Standard input source: the stream scanned as it arrives (in windows past 32 MiB), named "-" (or --name).
 import type { Readable } from 'node:stream';
-import { contentEvent, type ContentPolicy } from './content.ts';
+import { streamContent, type ContentPolicy } from './content.ts';
 import type { Source } from './types.ts';
 
 export interface StdinSourceOptions {
@@ -9,36 +9,28 @@ export interface StdinSourceOptions {
   readonly policy: ContentPolicy;
 }
 
+async function* chunks(stream: Readable, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  for await (const chunk of stream) {
+    if (signal.aborted) return;
+    yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+  }
+}
+
 export function stdinSource(o: StdinSourceOptions): Source {
   return {
     name: 'stdin',
     targets: [o.name],
     async *events(signal) {
-      const chunks: Buffer[] = [];
-      let total = 0;
-      for await (const chunk of o.stream) {
-        if (signal.aborted) return;
-        const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-        total += b.length;
-        if (total > o.policy.maxFileSize) {
-          yield {
-            type: 'skip',
-            incomplete: true,
-            skipped: {
-              path: o.name,
-              reason: 'too-large',
-              detail: `more than ${o.policy.maxFileSize} bytes on stdin (raise --max-file-size)`,
-            },
-          };
-          o.stream.destroy();
-          return;
-        }
-        chunks.push(b);
+      try {
+        yield* streamContent(
+          chunks(o.stream, signal),
+          o.policy,
+          { path: o.name, provenance: { kind: 'stdin', name: o.name } },
+          true,
+        );
+      } finally {
+        o.stream.destroy();
       }
-      yield contentEvent(Buffer.concat(chunks), o.policy, {
-        path: o.name,
-        provenance: { kind: 'stdin', name: o.name },
-      });
     },
   };
 }

@@ -24,8 +24,9 @@ test('not a git repository: exit 2 and a message naming the path', () => {
   const r = runCli(['scan', 'git', dir], { cwd: dir, env: env() });
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, new RegExp(`${dir.replace(/[/.]/g, '\\$&')} is not a git repository`));
+  // A path that does not exist is a scan that could not run (3), as for scan dir.
   const missing = runCli(['scan', 'git', `${dir}/nope`], { cwd: dir, env: env() });
-  assert.equal(missing.code, 2);
+  assert.equal(missing.code, 3);
   assert.match(missing.stderr, /nope/);
 });
 

@@ -64,14 +64,18 @@ test(
     const clean = git('commit', '-qm', 'clean');
     assert.equal(clean.status, 0, clean.stdout + clean.stderr);
 
-    writeFileSync(join(project, 'settings.ini'), `aws_access_key_id = ${KEYS[1]}\n`);
+    const secretKey = '5dyQ/0hBQZz9I7h6d3SuRQx8fcuEEr6CMMJ6zYbn';
+    writeFileSync(
+      join(project, 'settings.ini'),
+      `aws_access_key_id = ${KEYS[1]}\naws_secret_access_key = ${secretKey}\n`,
+    );
     git('add', 'settings.ini');
     const leak = git('commit', '-qm', 'leak');
     assert.notEqual(leak.status, 0, 'the commit must be blocked');
     const out = leak.stdout + leak.stderr;
     assert.match(out, /keyspill\.+Failed/);
     assert.match(out, /git restore --staged settings\.ini/);
-    assert.ok(!out.includes(KEYS[1]), 'the key is redacted in the hook output');
+    assert.ok(!out.includes(secretKey), 'the secret key is redacted in the hook output');
     assert.equal(git('log', '--format=%s').stdout.trim().split('\n')[0], 'clean');
   },
 );

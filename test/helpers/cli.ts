@@ -24,7 +24,14 @@ export function runCli(
     cwd: o.cwd,
     input: o.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', KEYSPILL_STATE_DIR: TEST_STATE_DIR, ...o.env },
+    // A fresh scan cache per run unless the test names one: results never depend on an earlier test's scan.
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      KEYSPILL_STATE_DIR: TEST_STATE_DIR,
+      KEYSPILL_CACHE_DIR: mkdtempSync(join(TEST_STATE_DIR, 'cache-')),
+      ...o.env,
+    },
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });

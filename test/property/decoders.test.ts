@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { runs } from '../helpers/fuzz.ts';
 import { findEncoded } from '../../src/detect/decode.ts';
 import { rule, scan } from '../helpers/rules.ts';
 
@@ -40,7 +41,7 @@ for (const [name, encode] of Object.entries(ENCODERS)) {
         assert.equal(m.location.line, startLine);
         assert.ok(m.location.column >= 1 && m.location.column <= (lines[startLine - 1]?.length ?? 0) + 1);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 }
@@ -53,7 +54,7 @@ test('decoding arbitrary text never throws and every run lies inside the text', 
         assert.equal(typeof run.decoded, 'string');
       }
     }),
-    { numRuns: 500 },
+    { numRuns: runs(500) },
   );
 });
 
@@ -71,6 +72,6 @@ test('nested encodings are found to depth 2 and not deeper', () => {
         false,
       );
     }),
-    { numRuns: 60 },
+    { numRuns: runs(60) },
   );
 });

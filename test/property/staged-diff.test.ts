@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { runs } from '../helpers/fuzz.ts';
 import { parseStagedDiff } from '../../src/git/staged-diff.ts';
 
 const oid = fc.stringMatching(/^[0-9a-f]{40}$/);
@@ -89,7 +90,7 @@ test('raw and patch output for any staged files parse back to their entries and 
           });
       });
     }),
-    { numRuns: 300 },
+    { numRuns: runs(300) },
   );
 });
 
@@ -99,7 +100,7 @@ test('arbitrary bytes never throw, and a patch that does not line up is reported
       const diff = parseStagedDiff(Buffer.from(raw), Buffer.from(patch));
       for (const e of diff.entries) assert.equal(typeof e.path, 'string');
     }),
-    { numRuns: 500 },
+    { numRuns: runs(500) },
   );
   const one = [{ oid: 'a'.repeat(40), path: Buffer.from('f'), status: 'M', mode: '100644' }];
   assert.equal(parseStagedDiff(rawOf(one), Buffer.from('')).consistent, false);

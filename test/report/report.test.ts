@@ -151,6 +151,7 @@ const emptySummary: ScanSummary = {
   findings: 0,
   ignored: 0,
   baselined: 0,
+  suppressed: { configAllowlist: 0, ruleAllowlists: 0, inlineAllow: 0, ignoreFile: 0, baseline: 0 },
   skipped: {},
   skippedItems: [],
   cutShort: [],
@@ -167,6 +168,7 @@ const full: ScanResult = {
     findings: 2,
     ignored: 1,
     baselined: 2,
+    suppressed: { configAllowlist: 4, ruleAllowlists: 0, inlineAllow: 3, ignoreFile: 1, baseline: 2 },
     skipped: { binary: 3, 'too-large': 1, unreadable: 2 },
     skippedItems: [
       { path: 'img/logo.png', reason: 'binary' },
@@ -373,7 +375,7 @@ test('text: findings, locations, next steps and summary', () => {
     'rule generic-token exceeded its time budget on vendor/huge.min.js',
     'Note: 2 paths could not be read',
     'Scan incomplete',
-    '1 ignored by .keyspillignore, 2 in the baseline',
+    'Suppressed: 4 by the allowlist in .keyspill.yaml, 3 by inline keyspill:allow, 1 by .keyspillignore, 2 in the baseline',
   ]) {
     assert.ok(out.includes(expected), `text lacks ${JSON.stringify(expected)}\n${out}`);
   }

@@ -70,3 +70,38 @@ test("a source's resolve notes reach the summary and can make the scan incomplet
   assert.deepEqual(out.result.summary.notes, ['attribution incomplete: git log failed']);
   assert.equal(out.result.summary.incomplete, true);
 });
+
+test('an item the engine cannot scan is a counted skip; a source failing part-way keeps what was found', async () => {
+  const ruleset = await activeRuleset({ config: EMPTY_CONFIG, ruleFiles: [], noBuiltin: false });
+  const good = source(2);
+  const src: Source = {
+    name: 'test',
+    targets: ['mem'],
+    async *events(signal): AsyncGenerator<SourceEvent> {
+      for await (const ev of good.events(signal)) if (ev.type === 'fragment') yield ev;
+      // A fragment whose text is not a string makes the engine throw.
+      yield {
+        type: 'fragment',
+        bytes: 1,
+        fragment: {
+          text: null as unknown as string,
+          path: 'odd.bin',
+          provenance: { kind: 'file', path: 'odd.bin' },
+        },
+      };
+      throw new Error('disk went away');
+    },
+  };
+  const out = await scanSource({
+    ruleset,
+    ignored: new Set(),
+    baseline: undefined,
+    signal: new AbortController().signal,
+    source: src,
+  });
+  assert.equal(out.result.findings.length, 2, 'findings before the failures are kept');
+  assert.deepEqual(out.result.summary.skipped, { 'scan-error': 1 });
+  assert.equal(out.result.summary.skippedItems[0]!.path, 'odd.bin');
+  assert.match(out.result.summary.notes.join('\n'), /the scan stopped early: disk went away/);
+  assert.equal(out.result.summary.incomplete, true);
+});

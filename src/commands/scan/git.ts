@@ -1,5 +1,6 @@
 // `keyspill scan git [REPO]`: scan git history (every ref, some refs, a range) or the staged change.
 import { Args, Flags } from '@oclif/core';
+import { resolve } from 'node:path';
 import { ScanCommand } from '../../cli/scan-command.ts';
 import { scanFlags } from '../../cli/scan-flags.ts';
 import type { Json } from '../../report/json.ts';
@@ -60,6 +61,29 @@ export default class ScanGit extends ScanCommand {
       default: false,
       exclusive: ['staged'],
     }),
+    'recurse-submodules': Flags.boolean({
+      summary:
+        'Also scan the whole history of each checked-out submodule (they are otherwise named in a note).',
+      default: false,
+      exclusive: ['staged'],
+    }),
+    cache: Flags.boolean({
+      summary:
+        'Remember the blobs scanned clean, so the next scan of this history reads only new ones (--no-cache: off).',
+      default: true,
+      allowNo: true,
+    }),
+    'cache-dir': Flags.string({
+      summary: 'Where the scan cache lives (default: ~/.cache/keyspill).',
+      helpValue: 'DIR',
+      env: 'KEYSPILL_CACHE_DIR',
+    }),
+    'config-from': Flags.string({
+      summary:
+        'Read .keyspill.yaml, .keyspillignore and the baseline from this revision (e.g. the base branch in CI), not the scanned tree.',
+      helpValue: 'REF',
+      exclusive: ['config', 'staged'],
+    }),
     'max-blob-size': Flags.string({
       summary: 'Alias of --max-file-size: skip blobs larger than this.',
       helpValue: 'SIZE',
@@ -84,8 +108,38 @@ export default class ScanGit extends ScanCommand {
             : flags.refs !== undefined
               ? { kind: 'refs', globs: flags.refs }
               : { kind: 'all' };
-    return this.scanWith(jobFlags, target.root, (policy) =>
-      target.history({ revisions, allObjects: flags['all-objects'], policy }),
+    // The files whose suppressions a range scan flags when the range itself changes them.
+    const watch = [
+      '.keyspill.yaml',
+      '.keyspill.yml',
+      target.relative(
+        flags['ignore-file'] === undefined
+          ? resolve(target.root, '.keyspillignore')
+          : resolve(flags['ignore-file']),
+      ),
+      flags.baseline === undefined ? undefined : target.relative(resolve(flags.baseline)),
+    ].filter((p): p is string => p !== undefined);
+    const configFrom = flags['config-from'];
+    const configFiles = configFrom === undefined ? undefined : await target.configFiles(configFrom);
+    return this.scanWith(
+      jobFlags,
+      target.root,
+      async (policy, context) =>
+        target.history({
+          cache: flags.cache
+            ? {
+                dir: (await import('../../state/blob-cache.ts')).resolveCacheDir(flags['cache-dir']),
+                key: context.rulesetKey,
+              }
+            : undefined,
+          revisions,
+          allObjects: flags['all-objects'],
+          policy,
+          watch,
+          configFrom,
+          recurseSubmodules: flags['recurse-submodules'],
+        }),
+      { configFiles },
     );
   }
 }
