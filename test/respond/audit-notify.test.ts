@@ -55,6 +55,7 @@ beforeEach(async () => {
   trail.clearRequests();
   trail.setThrottle(undefined);
   trail.setRateLimit(undefined);
+  trail.setTrails([]);
   for (const r of ['us-east-1', 'eu-west-1', 'ap-southeast-2']) trail.setEvents(r, []);
 });
 
@@ -296,10 +297,13 @@ describe('audit, notify and report (aws-access-key)', () => {
     assert.ok((await k.run(['respond', 'report', id])).stdout.includes('| Incident closed |'));
   });
 
-  test('throttling is retried with backoff; the 2 requests/s limit holds; nothing is counted twice', async () => {
+  test('throttling is retried with backoff; 2 requests/s; nothing counted twice; a window past 90 days names the trails', async () => {
     const f = await leak();
     trail.setThrottle({ firstPerRegion: 1 });
     trail.setRateLimit({ perSecond: 2 });
+    trail.setTrails([
+      { Name: 'org-trail', HomeRegion: 'us-east-1', IsMultiRegionTrail: true, S3BucketName: 'acme-trail' },
+    ]);
     const k = responder();
     const r = await k.run([
       'respond',
@@ -309,6 +313,8 @@ describe('audit, notify and report (aws-access-key)', () => {
       '--id',
       f.key.id,
       '--yes',
+      '--since',
+      '120d',
       '--regions',
       'us-east-1,eu-west-1',
       '--regions',
@@ -324,10 +330,13 @@ describe('audit, notify and report (aws-access-key)', () => {
       [...new Set(trail.requests.filter((q) => q.operation === 'LookupEvents').map((q) => q.region))].sort(),
       ['ap-southeast-2', 'eu-west-1', 'us-east-1'],
     );
+    const report = (await k.run(['respond', 'report', id])).stdout;
+    assert.match(report, /Regions audited \(3\): ap-southeast-2, eu-west-1, us-east-1/);
     assert.match(
-      (await k.run(['respond', 'report', id])).stdout,
-      /Regions audited \(3\): ap-southeast-2, eu-west-1, us-east-1/,
+      report,
+      /events before \S+ are only in a trail's S3 logs \(org-trail \(s3:\/\/acme-trail\)\)/,
     );
+    assert.match(r.stdout, /more than 90 days ago/);
   });
 
   test('killed mid-audit: resume continues each region from its checkpoint, re-fetches no finished region, duplicates nothing', async () => {
