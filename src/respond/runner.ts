@@ -79,7 +79,7 @@ export function templateLookup(
   const incident: Json = {
     id: record.id,
     dir,
-    since: record.since ?? '',
+    since: record.since ?? 'an unknown time (no finding, no --since)',
     createdAt: record.createdAt,
     runbook: record.runbook.name,
   };
