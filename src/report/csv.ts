@@ -2,6 +2,7 @@
 import type { Finding, Location } from '../model/match.ts';
 import type { ScanResult } from '../model/result.ts';
 import { csvColumns } from '../provenance/registry.ts';
+import { CSV_PROVENANCE_COLUMNS } from '../provenance/view.ts';
 import { shownPath } from './place.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
@@ -18,6 +19,7 @@ export const CSV_COLUMNS = [
   'provenance',
   'commit',
   'identifier',
+  ...CSV_PROVENANCE_COLUMNS.filter((c) => c !== 'commit'),
 ] as const;
 
 /** Cells starting with these are read as formulas by spreadsheets (OWASP: = + - @, tab, carriage return). */
@@ -31,6 +33,7 @@ export function csvCell(value: string | number): string {
 }
 
 function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[] {
+  const columns = csvColumns(l.provenance);
   const cells: (string | number)[] = [
     f.fingerprint,
     f.ruleId,
@@ -41,9 +44,10 @@ function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[]
     l.column,
     f.redacted,
     l.provenance.kind,
-    csvColumns(l.provenance).commit,
+    columns.commit ?? '',
     f.identifier ?? '',
   ];
+  for (const c of CSV_PROVENANCE_COLUMNS) if (c !== 'commit') cells.push(columns[c] ?? '');
   if (showSecrets) cells.push(f.secret);
   return cells;
 }

@@ -49,8 +49,8 @@ export interface ExecuteScanOptions {
 
 /** What a source may need from the scan it belongs to. */
 export interface SourceContext {
-  /** A hash of everything that decides what scanning a given blob finds (the scan cache's key). */
-  readonly rulesetKey: string;
+  /** A hash of everything that decides what scanning a given blob finds (the scan cache's key; computed on demand). */
+  rulesetKey(): string;
 }
 
 export interface ExecuteScanResult {
@@ -161,21 +161,29 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
   const ignored =
     (await readFingerprints(files, ignoreFile, 'ignore file', parseIgnoreFile, o.ignoreFile !== undefined)) ??
     new Set<string>();
+  // A baseline that does not exist yet (a CI check set up before the first baseline is committed, or one read
+  // --config-from a base branch that has none) applies nothing, and the summary says so.
+  const baselinePath = o.baselineFile === undefined ? undefined : resolve(o.cwd, o.baselineFile);
   const baseline =
-    o.baselineFile === undefined
+    baselinePath === undefined
       ? undefined
-      : await readFingerprints(files, resolve(o.cwd, o.baselineFile), 'baseline', parseBaseline, true);
+      : await readFingerprints(files, baselinePath, 'baseline', parseBaseline, false);
+  const baselineNote =
+    baselinePath !== undefined && baseline === undefined
+      ? `baseline ${o.baselineFile} not found${files.revision === undefined ? '' : ` in ${files.revision}`}: none applied, every finding counts as new (write one with --write-baseline)`
+      : undefined;
   const baselineOut = o.writeBaselineFile === undefined ? undefined : resolve(o.cwd, o.writeBaselineFile);
   if (baselineOut !== undefined) assertWritable(baselineOut, '--write-baseline');
 
   const policy: ContentPolicy = { maxFileSize, includeBinary: o.includeBinary };
   const source = await o.makeSource(policy, {
-    rulesetKey: rulesetKey({
-      version: o.toolVersion ?? '',
-      rules: spec,
-      policy,
-      windows: [WINDOW_BYTES, OVERLAP_BYTES],
-    }),
+    rulesetKey: () =>
+      rulesetKey({
+        version: o.toolVersion ?? '',
+        rules: spec,
+        policy,
+        windows: [WINDOW_BYTES, OVERLAP_BYTES],
+      }),
   });
   const out = await scanSource({
     source,
@@ -188,15 +196,22 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
   });
 
   if (baselineOut !== undefined && !out.interrupted) writeBaseline(baselineOut, out.beforeBaseline);
+  const result =
+    baselineNote === undefined
+      ? out.result
+      : {
+          ...out.result,
+          summary: { ...out.result.summary, notes: [baselineNote, ...out.result.summary.notes] },
+        };
   // Writing the baseline accepts the findings: that run succeeded (unless it could not scan everything).
   const exitCode = out.interrupted
     ? EXIT.interrupted
-    : out.result.findings.length > 0 && baselineOut === undefined
+    : result.findings.length > 0 && baselineOut === undefined
       ? o.findingsExitCode
-      : out.result.summary.incomplete
+      : result.summary.incomplete
         ? EXIT.failed
         : EXIT.clean;
-  return { exitCode, result: out.result, workerFragments: out.workerFragments };
+  return { exitCode, result, workerFragments: out.workerFragments };
 }
 
 /** Fails before a long scan, not after it, when `file` cannot be written (a missing folder, no permission). */

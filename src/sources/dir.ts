@@ -19,6 +19,8 @@ export interface DirSourceOptions {
   /** Honour .gitignore files (default); --no-ignore turns it off. */
   readonly useGitignore: boolean;
   readonly policy: ContentPolicy;
+  /** Only files whose name passes are read when walking a folder (files named as a PATH always are). */
+  readonly accept?: ((name: string) => boolean) | undefined;
 }
 
 interface IgnoreLevel {
@@ -238,13 +240,14 @@ export function dirSource(o: DirSourceOptions): Source {
         const child = yield* enter(abs, frame.levels);
         if (child !== undefined) stack.push(child);
       } else if (entry.kind === 'file') {
+        if (o.accept !== undefined && !o.accept(showBytes(entry.name))) continue;
         if (isIgnored) {
           if (!isCredentialFile(showBytes(entry.name))) continue;
           keptDespiteIgnore.push(shown(abs));
         }
         yield* file(abs);
       } else if (entry.kind === 'link') {
-        if (isIgnored) continue;
+        if (isIgnored || (o.accept !== undefined && !o.accept(showBytes(entry.name)))) continue;
         yield* symlink(root, abs);
       } else {
         yield skip(abs, 'special-file', 'socket, FIFO or device', false);

@@ -98,7 +98,15 @@ function missingSkip(gitDir: string, oid: string, path: string): Skipped {
 
 /** Provenance of a blob before attribution (`resolve` fills in commits, HEAD and refs for blobs that matched). */
 function gitProvenance(repo: GitRepo, oid: string, path: string): GitProvenance {
-  return { kind: 'git', repo: repo.root, blob: oid, path, introduced: undefined, seenIn: [], atHead: false };
+  return {
+    kind: 'git',
+    repo: repo.root,
+    blob: oid,
+    path,
+    introduced: undefined,
+    seenIn: [],
+    atHead: undefined,
+  };
 }
 
 /** The events for one cat-file answer: fragments, or a skip (missing, corrupt, binary, too large). */

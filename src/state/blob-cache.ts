@@ -28,22 +28,12 @@ export function resolveCacheDir(flag: string | undefined, env: NodeJS.ProcessEnv
   return join(xdg !== undefined && xdg !== '' ? xdg : join(home, '.cache'), 'keyspill');
 }
 
-/** A stable hash of everything that decides what a blob scan finds (JSON with sorted keys). */
+/**
+ * A hash of everything that decides what a blob scan finds. The parts are built the same way from the same rule
+ * files every time (stable key order), so plain JSON is stable; a change anywhere starts a new cache.
+ */
 export function rulesetKey(parts: unknown): string {
-  const canonical = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(canonical);
-    if (v !== null && typeof v === 'object')
-      return Object.fromEntries(
-        Object.keys(v)
-          .sort()
-          .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-      );
-    return v;
-  };
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(parts)))
-    .digest('hex')
-    .slice(0, 32);
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }
 
 export interface BlobCache {

@@ -37,7 +37,10 @@ test('rules check warns about a rule whose cost is out of line, and still passes
   });
   const slow = runCli(['rules', 'check', 'slow.yml'], { cwd: root });
   assert.equal(slow.code, 0, slow.stdout);
-  assert.match(slow.stdout, /^warn slow\.yml: rule "slow-custom": slow: its regex runs at [\d.]+ MB\/s/m);
+  assert.match(
+    slow.stdout,
+    /^warn slow\.yml: rule "slow-custom": slow: its regex runs \d+x slower than a literal-anchored rule/m,
+  );
   const fast = runCli(['rules', 'check', 'fast.yml'], { cwd: root });
   assert.doesNotMatch(fast.stdout, /warn/);
 });
