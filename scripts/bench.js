@@ -111,10 +111,13 @@ if (existsSync(gitBench) && !process.argv.includes('--no-git')) {
 // 4. Image figures (issue 10): scan image throughput vs the gzip -dc floor, peak RSS at two image sizes.
 // 5. Kubernetes figures (issue 11): 10,000 objects on stdin and live from a real API server, against kubectl alone
 //    (needs the cached kube-apiserver, scripts/kube-build.sh; it takes a couple of minutes).
-// Each runs as its own script; --no-image / --no-k8s skip one.
+// 6. Respond figures (issues 8, 9): time to contain against moto, audit wall time vs its floor, staged start-up
+//    (KEYSPILL_BENCH_BASELINE=other/bin/run.js compares it with another build).
+// Each runs as its own script; --no-image / --no-k8s / --no-respond skip one.
 for (const [name, script] of [
   ['image', 'bench-image.mjs'],
   ['k8s', 'bench-k8s.ts'],
+  ['respond', 'bench-respond.ts'],
 ]) {
   const file = join(repo, 'scripts', script);
   if (!existsSync(file) || process.argv.includes(`--no-${name}`)) continue;
