@@ -21,7 +21,7 @@ const bundle = resolve(arg('--bundle', join(ROOT, '..', 'shared', 'corpora', 'es
 const runs = Number(arg('--runs', '11'));
 const asJson = process.argv.includes('--json');
 
-if (!existsSync(join(ROOT, 'dist', 'sources', 'git', 'history-source.js'))) {
+if (!existsSync(join(ROOT, 'dist', 'sources', 'git-history.js'))) {
   console.error('bench-git: no build found; run npm run build first');
   process.exit(2);
 }
@@ -79,10 +79,10 @@ try {
 
   // The git source alone: enumerate, read and decode every blob, no matching.
   const drainScript = `
-    const { openRepo } = await import(${JSON.stringify(join(ROOT, 'dist', 'sources', 'git', 'repo.js'))});
-    const { gitHistorySource } = await import(${JSON.stringify(join(ROOT, 'dist', 'sources', 'git', 'history-source.js'))});
+    const { openRepo } = await import(${JSON.stringify(join(ROOT, 'dist', 'git', 'repo.js'))});
+    const { gitHistorySource } = await import(${JSON.stringify(join(ROOT, 'dist', 'sources', 'git-history.js'))});
     const repo = await openRepo({ path: ${JSON.stringify(repo)}, cwd: process.cwd(), env: process.env });
-    const src = gitHistorySource({ repo, revisions: { kind: 'all' }, allObjects: false, maxBlobSize: 25e6, includeBinary: false });
+    const src = gitHistorySource({ repo, revisions: { kind: 'all' }, allObjects: false, policy: { maxFileSize: 25e6, includeBinary: false } });
     let items = 0, bytes = 0;
     for await (const ev of src.events(new AbortController().signal)) if (ev.type === 'fragment') { items++; bytes += ev.bytes; }
     console.log(JSON.stringify({ items, bytes }));`;
@@ -94,12 +94,38 @@ try {
   let scan;
   let summary = { bytesScanned: sourceCounts.bytes, itemsScanned: sourceCounts.items, findings: null };
   let scanError = null;
+  let cache = null;
   try {
-    scan = measure(NODE, [BIN, 'scan', 'git', repo, '--format', 'json', '--output', reportFile], {
-      cwd: work,
-      okCodes: [0, 1],
-    });
+    scan = measure(
+      NODE,
+      [BIN, 'scan', 'git', repo, '--no-cache', '--no-save', '--format', 'json', '--output', reportFile],
+      {
+        cwd: work,
+        okCodes: [0, 1],
+      },
+    );
     summary = JSON.parse(readFileSync(reportFile, 'utf8')).summary;
+    // The same scan twice with the scan cache: the second reads only the blobs with findings.
+    const cacheDir = join(work, 'cache');
+    const cached = [reportFile + '.c1', reportFile + '.c2'].map((out) =>
+      measure(
+        NODE,
+        [BIN, 'scan', 'git', repo, '--cache-dir', cacheDir, '--no-save', '--format', 'json', '--output', out],
+        {
+          cwd: work,
+          okCodes: [0, 1],
+        },
+      ),
+    );
+    const same =
+      JSON.stringify(JSON.parse(readFileSync(reportFile + '.c1', 'utf8')).findings) ===
+      JSON.stringify(JSON.parse(readFileSync(reportFile + '.c2', 'utf8')).findings);
+    cache = {
+      firstMs: Math.round(cached[0].ms),
+      secondMs: Math.round(cached[1].ms),
+      secondRssMB: Math.round(cached[1].rssMB ?? 0),
+      sameFindings: same,
+    };
   } catch (e) {
     scanError = e.message.split('\n')[0];
     scan = { ms: NaN, rssMB: undefined };
@@ -148,6 +174,7 @@ try {
     sourceVsFloor: Number((source.ms / floor.ms).toFixed(2)),
     findings: summary.findings,
     scanError,
+    cache,
     stagedFiles: files.length,
     stagedMedianMs: Math.round(median(stagedMs)),
     stagedRssMB: Math.round(stagedRss),
@@ -177,6 +204,10 @@ try {
     else
       console.log(
         `  keyspill scan git (full history)               ${fmt(scan.ms)}  ${results.scanMBps} MB/s  peak RSS ${rss(scan.rssMB)}  (${results.scanVsFloor}x floor)`,
+      );
+    if (cache !== null)
+      console.log(
+        `  with the scan cache: first run ${fmt(cache.firstMs)}, second run ${fmt(cache.secondMs)} (peak RSS ${cache.secondRssMB} MB), same findings: ${cache.sameFindings}`,
       );
     console.log(
       `  keyspill scan git --staged, ${files.length} files, median of ${runs}   ${Math.round(median(stagedMs))} ms  peak RSS ${rss(stagedRss)}  (node -e 0: ${results.nodeStartMs} ms)`,

@@ -59,9 +59,7 @@ const SNIFF = 8000;
 
 /** Git's heuristic: a NUL byte in the first 8000 bytes means binary. */
 export function looksBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, SNIFF);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
+  return bytes.subarray(0, SNIFF).indexOf(0) !== -1;
 }
 
 /** Decodes UTF-8; invalid sequences become U+FFFD so the rest of the file is still scanned. */
@@ -140,8 +138,18 @@ function binarySkip(item: ContentItem): SourceEvent {
 }
 
 /** How to read an item's bytes as text, from its first bytes; undefined when it is binary (and not wanted). */
+const UTF8: Detected = { encoding: 'utf-8', bom: 0 };
+
 function classify(head: Uint8Array, policy: ContentPolicy): Detected | undefined {
-  if (policy.includeBinary) return { encoding: 'utf-8', bom: 0 };
+  if (policy.includeBinary) return UTF8;
+  // The common case first, natively: no NUL byte and no UTF-16/32 byte-order mark is UTF-8 text.
+  const sniff = head.subarray(0, SNIFF);
+  if (
+    sniff.indexOf(0) === -1 &&
+    !(sniff[0] === 0xff && sniff[1] === 0xfe) &&
+    !(sniff[0] === 0xfe && sniff[1] === 0xff)
+  )
+    return sniff[0] === 0xef && sniff[1] === 0xbb && sniff[2] === 0xbf ? { encoding: 'utf-8', bom: 3 } : UTF8;
   const d = detectEncoding(head);
   if (d.encoding === 'utf-8') return looksBinary(head) ? undefined : d;
   // UTF-16/32 text is full of NUL bytes; NUL characters after decoding mean binary.
@@ -155,12 +163,47 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 }
 
 /** The one decision every source makes about bytes it read: fragments to scan, or a counted skip. */
+/**
+ * The common case without a generator: an item that fits in one window and is not an archive gives exactly one
+ * event, decided synchronously (most files and blobs). Undefined when `contentEvents` is needed (archives, windows).
+ */
+export function simpleContentEvent(
+  bytes: Uint8Array,
+  policy: ContentPolicy,
+  item: ContentItem,
+): SourceEvent | undefined {
+  const tooLarge = sizeSkip(bytes.length, policy, item);
+  if (tooLarge !== undefined) return tooLarge;
+  if (
+    bytes.length > (policy.windowBytes ?? WINDOW_BYTES) ||
+    archiveKind(bytes.subarray(0, 512)) !== undefined
+  )
+    return undefined;
+  const detected = classify(bytes.subarray(0, SNIFF), policy);
+  if (detected === undefined) return binarySkip(item);
+  const fragment: Fragment = {
+    text: decode(bytes.subarray(detected.bom), detected.encoding),
+    path: item.path,
+    provenance: item.provenance,
+    ...(item.member === undefined ? {} : { member: item.member }),
+    ...(item.lines === undefined ? {} : { lines: item.lines }),
+  };
+  return { type: 'fragment', bytes: bytes.length, fragment };
+}
+
 export async function* contentEvents(
   bytes: Uint8Array,
   policy: ContentPolicy,
   item: ContentItem,
   nesting?: Nesting,
 ): AsyncGenerator<SourceEvent> {
+  if (nesting === undefined) {
+    const simple = simpleContentEvent(bytes, policy, item);
+    if (simple !== undefined) {
+      yield simple;
+      return;
+    }
+  }
   const tooLarge = sizeSkip(bytes.length, policy, item);
   if (tooLarge !== undefined) {
     yield tooLarge;

@@ -22,7 +22,13 @@ import type { Skipped } from '../model/result.ts';
 import { reasonOf } from '../errors.ts';
 import { loadBlobCache, saveBlobCache } from '../state/blob-cache.ts';
 import { AsyncQueue } from './async-queue.ts';
-import { contentEvents, sizeSkip, type ContentPolicy } from './content.ts';
+import {
+  contentEvents,
+  simpleContentEvent,
+  sizeSkip,
+  type ContentItem,
+  type ContentPolicy,
+} from './content.ts';
 import type { Resolved, Source, SourceEvent } from './types.ts';
 
 export interface GitHistoryOptions {
@@ -123,11 +129,11 @@ async function* blobEvents(o: GitHistoryOptions, r: ObjectResult, path: string):
     };
     return;
   }
-  yield* contentEvents(r.content, o.policy, {
-    path,
-    label: shortBlob(r.oid),
-    provenance: gitProvenance(o.repo, r.oid, path),
-  });
+  yield* contentEvents(r.content, o.policy, blobItem(o, r.oid, path));
+}
+
+function blobItem(o: GitHistoryOptions, oid: string, path: string): ContentItem {
+  return { path, label: shortBlob(oid), provenance: gitProvenance(o.repo, oid, path) };
 }
 
 export function gitHistorySource(o: GitHistoryOptions): Source {
@@ -275,7 +281,11 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         }
         const r = await cat.next();
         if (r === undefined) break;
-        for await (const ev of blobEvents(o, r, item.path)) {
+        const simple =
+          r.kind === 'object'
+            ? simpleContentEvent(r.content, o.policy, blobItem(o, r.oid, item.path))
+            : undefined;
+        for await (const ev of simple === undefined ? blobEvents(o, r, item.path) : [simple]) {
           if (ev.type === 'fragment' && r.kind === 'object') readBlobs.set(r.oid, item.path);
           else if (ev.type === 'skip' && r.kind === 'object')
             (ev.skipped.reason === 'binary' ? binaryBlobs : partialBlobs).add(r.oid);
