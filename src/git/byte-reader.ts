@@ -128,35 +128,36 @@ export class ByteReader {
   }
 
   /**
+   * The bytes up to `delim` if they are already buffered (the delimiter is consumed, not returned), without
+   * waiting: null when more must arrive first; at the end of the stream the trailing bytes, or undefined when
+   * nothing is left.
+   */
+  readUntilNow(delim: number): Buffer | undefined | null {
+    let seen = 0;
+    let skip = this.offset;
+    for (const c of this.chunks) {
+      const i = c.indexOf(delim, skip);
+      if (i !== -1) {
+        const out = this.take(seen + (i - skip));
+        this.take(1);
+        return out;
+      }
+      seen += c.length - skip;
+      skip = 0;
+    }
+    if (this.failure !== undefined) throw this.failure;
+    if (this.ended) return this.queued === 0 ? undefined : this.take(this.queued);
+    return null;
+  }
+
+  /**
    * The bytes up to `delim` (which is consumed, not returned). At the end of the stream, the trailing bytes
    * without a delimiter, or undefined when nothing is left.
    */
   async readUntil(delim: number): Promise<Buffer | undefined> {
-    let searched = 0;
     for (;;) {
-      let found = -1;
-      let seen = 0;
-      let skip = this.offset;
-      for (const c of this.chunks) {
-        const avail = c.length - skip;
-        if (seen + avail > searched) {
-          const i = c.indexOf(delim, skip + Math.max(0, searched - seen));
-          if (i !== -1) {
-            found = seen + (i - skip);
-            break;
-          }
-        }
-        seen += avail;
-        skip = 0;
-      }
-      if (found !== -1) {
-        const out = this.take(found);
-        this.take(1);
-        return out;
-      }
-      searched = this.queued;
-      if (this.failure !== undefined) throw this.failure;
-      if (this.ended) return this.queued === 0 ? undefined : this.take(this.queued);
+      const line = this.readUntilNow(delim);
+      if (line !== null) return line;
       await this.more();
     }
   }

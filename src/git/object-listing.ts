@@ -34,7 +34,8 @@ export type ListingMode =
   | { readonly kind: 'all' };
 
 export interface ObjectListing {
-  readonly lines: AsyncIterable<ListingLine>;
+  /** The lines in batches (every line already buffered, without waiting between them). */
+  readonly lines: AsyncIterable<readonly ListingLine[]>;
   /** After `lines` ends: undefined when git succeeded, else which command failed and its first error line. */
   readonly failure: () => Promise<{ readonly command: string; readonly message: string } | undefined>;
   /** Ends the git processes (on abort, or when the reader stops early). */
@@ -85,8 +86,17 @@ export function listObjects(ctx: GitContext, mode: ListingMode): ObjectListing {
   };
 }
 
-async function* readLines(reader: ByteReader): AsyncGenerator<ListingLine> {
-  for (let line = await reader.readUntil(0x0a); line !== undefined; line = await reader.readUntil(0x0a)) {
-    yield parseCheckLine(line);
+async function* readLines(reader: ByteReader): AsyncGenerator<ListingLine[]> {
+  for (;;) {
+    const first = await reader.readUntil(0x0a);
+    if (first === undefined) return;
+    const batch = [parseCheckLine(first)];
+    for (
+      let line = reader.readUntilNow(0x0a);
+      line !== null && line !== undefined;
+      line = reader.readUntilNow(0x0a)
+    )
+      batch.push(parseCheckLine(line));
+    yield batch;
   }
 }

@@ -150,6 +150,10 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
   /** Blobs that gave a skip besides binary (a too-large archive member, damage): scanned again next time. */
   const partialBlobs = new Set<string>();
   let fromCache = 0;
+  /** Attribution started early for the blobs the cache says had findings. */
+  let prefetch:
+    | { readonly blobs: ReadonlySet<string>; readonly intros: ReturnType<typeof findIntroductions> }
+    | undefined;
 
   /**
    * Lists the objects of the history (then, with --all-objects, every other object) and queues, in order, a
@@ -158,8 +162,12 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
    */
   async function feed(cat: CatFile, queue: AsyncQueue<Pending>, signal: AbortSignal): Promise<void> {
     const seen = o.allObjects ? new Set<string>() : undefined;
-    const event = (e: SourceEvent): void => queue.push({ kind: 'event', event: e });
-    const offer = async (l: ListedObject): Promise<void> => {
+    const event = (e: SourceEvent): undefined => {
+      queue.push({ kind: 'event', event: e });
+      return undefined;
+    };
+    /** Queues one listed object; a promise only when git's stdin is full (the backpressure), else undefined. */
+    const offer = (l: ListedObject): Promise<void> | undefined => {
       if (l.type !== 'blob') return;
       const path = l.path === '' ? blobLabel(l.oid) : l.path;
       const tooLarge = sizeSkip(l.size, o.policy, {
@@ -178,25 +186,31 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         return event(binarySkipFor(path, l.oid));
       }
       queue.push({ kind: 'read', oid: l.oid, path });
-      await cat.request(l.oid);
+      return cat.request(l.oid);
     };
-    const run = async (mode: ListingMode, onLine: (l: ListedObject) => Promise<void>): Promise<number> => {
+    const run = async (
+      mode: ListingMode,
+      onLine: (l: ListedObject) => Promise<void> | undefined,
+    ): Promise<number> => {
       const listing = listObjects(ctx, mode);
       let count = 0;
       try {
-        for await (const l of listing.lines) {
-          if (signal.aborted) return count;
-          count++;
-          if ('missing' in l) {
-            if (mode.kind === 'reachable')
-              event({
-                type: 'skip',
-                skipped: missingSkip(repo.gitDir, l.missing, blobLabel(l.missing)),
-                incomplete: true,
-              });
-            continue;
+        for await (const batch of listing.lines) {
+          for (const l of batch) {
+            if (signal.aborted) return count;
+            count++;
+            if ('missing' in l) {
+              if (mode.kind === 'reachable')
+                event({
+                  type: 'skip',
+                  skipped: missingSkip(repo.gitDir, l.missing, blobLabel(l.missing)),
+                  incomplete: true,
+                });
+              continue;
+            }
+            const wait = onLine(l);
+            if (wait !== undefined) await wait;
           }
-          await onLine(l);
         }
         const failed = await listing.failure();
         if (failed !== undefined && !signal.aborted) {
@@ -219,17 +233,17 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       }
     };
 
-    await run({ kind: 'reachable', revLines: revisions!.lines }, async (l) => {
+    await run({ kind: 'reachable', revLines: revisions!.lines }, (l) => {
       seen?.add(l.oid);
-      await offer(l);
+      return offer(l);
     });
     if (!o.allObjects || signal.aborted) return;
     let extra = 0;
-    await run({ kind: 'all' }, async (l) => {
+    await run({ kind: 'all' }, (l) => {
       if (l.type === 'commit') allCommits.push(l.oid);
-      if (l.type !== 'blob' || seen!.has(l.oid)) return;
+      if (l.type !== 'blob' || seen!.has(l.oid)) return undefined;
       extra++;
-      await offer({ ...l, path: blobLabel(l.oid) });
+      return offer({ ...l, path: blobLabel(l.oid) });
     });
     event({
       type: 'note',
@@ -307,6 +321,13 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       ctx = withSignal(repo.ctx, signal);
       if (repo.shallow) yield { type: 'note', note: shallowNote(repo.gitDir), incomplete: true };
       revisions = await resolveRevisions(ctx, o.revisions);
+      // Blobs that had findings last time will likely have them again: start their attribution (one git log
+      // pass) now, beside the listing, instead of after the scan. Not with --all-objects (its tips come later).
+      if (cache !== undefined && cache.matched.size > 0 && !o.allObjects) {
+        const lines = revisions.lines;
+        prefetch = { blobs: cache.matched, intros: findIntroductions(ctx, lines, cache.matched) };
+        prefetch.intros.catch(() => undefined);
+      }
       yield* configNotes(revisions);
       if (revisions.lines.length === 0 && !o.allObjects) {
         yield { type: 'note', note: 'the repository has no commits yet: nothing to scan', incomplete: false };
@@ -331,12 +352,13 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       try {
         // Merge with what is on disk now (another run, or a submodule's scan, may have saved since we loaded).
         const now = loadBlobCache(o.cache.dir, o.cache.key);
-        saveBlobCache(
-          o.cache.dir,
-          o.cache.key,
-          new Set([...now.clean, ...cache.clean, ...clean.map(([oid]) => oid)]),
-          new Set([...now.binary, ...cache.binary, ...binaryBlobs]),
-        );
+        const cleanNow = new Set([...now.clean, ...cache.clean, ...clean.map(([oid]) => oid)]);
+        for (const oid of matchedBlobs) cleanNow.delete(oid);
+        saveBlobCache(o.cache.dir, o.cache.key, {
+          clean: cleanNow,
+          binary: new Set([...now.binary, ...cache.binary, ...binaryBlobs]),
+          matched: matchedBlobs,
+        });
       } catch (e) {
         notes.push(
           `could not write the scan cache in ${o.cache.dir} (${reasonOf(e)}); pass --no-cache or --cache-dir DIR`,
@@ -360,7 +382,11 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       if (signal.aborted) return interrupted;
       ctx = withSignal(repo.ctx, signal);
       const tips = o.allObjects ? [...revisions.lines, ...allCommits] : revisions.lines;
-      const intros = await findIntroductions(ctx, tips, blobs);
+      const prefetched =
+        prefetch !== undefined && [...blobs].every((b) => prefetch!.blobs.has(b))
+          ? prefetch.intros
+          : undefined;
+      const intros = (await prefetched) ?? (await findIntroductions(ctx, tips, blobs));
       if (signal.aborted) return interrupted;
       const notes =
         intros.error === undefined

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { loadBlobCache } from '../../src/state/blob-cache.ts';
 import { gitEnv, KEYS, Repo } from './helpers.ts';
 
 const SECRET = 'Tg0pz8Jii8hkLx4+PnUisM8GmKs3a2DK+9qz/lie';
@@ -89,7 +90,7 @@ test('other rules mean another cache; a damaged cache is ignored with a note; --
   assert.deepEqual(readdirSync(none), []);
 });
 
-test('the cache file holds blob ids only: no secret, nothing from a matched blob', () => {
+test('the cache file holds blob ids only: no secret, and a matched blob is never taken for clean', () => {
   const repo = history();
   const cache = tempDir();
   scan(repo, cache);
@@ -98,5 +99,11 @@ test('the cache file holds blob ids only: no secret, nothing from a matched blob
   assert.ok(!bytes.includes(Buffer.from(SECRET)));
   assert.ok(!bytes.includes(Buffer.from(SECRET.slice(0, 8))));
   const matched = repo.git('rev-parse', 'HEAD:deploy.env');
-  assert.ok(!bytes.includes(Buffer.from(matched, 'hex')), 'a blob with a finding is never cached');
+  const key = /blobs-([0-9a-f]+)\.bin$/.exec(file)![1]!;
+  const loaded = loadBlobCache(cache, key);
+  assert.equal(loaded.problem, undefined);
+  assert.ok(!loaded.clean.has(matched), 'a blob with a finding is never cached as clean');
+  assert.ok(loaded.matched.has(matched), 'its id is kept so that attribution can start before it is read again');
+  const again = scan(repo, cache);
+  assert.equal(again.code, 1, 'the matched blob is read and reported again');
 });
