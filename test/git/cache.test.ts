@@ -103,7 +103,10 @@ test('the cache file holds blob ids only: no secret, and a matched blob is never
   const loaded = loadBlobCache(cache, key);
   assert.equal(loaded.problem, undefined);
   assert.ok(!loaded.clean.has(matched), 'a blob with a finding is never cached as clean');
-  assert.ok(loaded.matched.has(matched), 'its id is kept so that attribution can start before it is read again');
+  assert.ok(
+    loaded.matched.has(matched),
+    'its id is kept so that attribution can start before it is read again',
+  );
   const again = scan(repo, cache);
   assert.equal(again.code, 1, 'the matched blob is read and reported again');
 });
