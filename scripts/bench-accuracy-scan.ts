@@ -1,39 +1,38 @@
 // bench:accuracy helper: example strings through the engine and the findings pipeline, in process.
 import { loadBuiltinRules } from '../src/catalog/load.ts';
 import { scanFragment } from '../src/detect/engine.ts';
-import { buildRuleset } from '../src/detect/ruleset.ts';
-import { dropShadowedGeneric, groupFindings, pairMatches } from '../src/findings/pipeline.ts';
+import { FORMATS } from '../src/detect/formats/registry.ts';
+import { buildRuleset, DEFAULT_ENGINE_OPTIONS } from '../src/detect/ruleset.ts';
+import { EMPTY_ALLOWLIST } from '../src/detect/ruleset.ts';
+import { findingsOf } from '../src/findings/pipeline.ts';
+import { confidenceRank, type Confidence } from '../src/model/rule.ts';
 
 export interface ExampleFinding {
   readonly ruleId: string;
   readonly kind: string;
   readonly identifier: string | undefined;
-  readonly confidence: string | undefined;
+  readonly confidence: Confidence;
   /** True when the finding is shown at this --min-confidence. */
   passes(level: string): boolean;
 }
 
 /** Every finding of each text (as a file named `example`), at every confidence. */
-export async function scanTexts(
-  texts: readonly string[],
-  _minConfidence: string | undefined,
-): Promise<Map<string, ExampleFinding[]>> {
-  const ruleset = buildRuleset(await loadBuiltinRules());
+export async function scanTexts(texts: readonly string[]): Promise<Map<string, ExampleFinding[]>> {
+  const ruleset = buildRuleset(await loadBuiltinRules(), EMPTY_ALLOWLIST, DEFAULT_ENGINE_OPTIONS, FORMATS);
   const out = new Map<string, ExampleFinding[]>();
   for (const text of texts) {
     const { matches } = scanFragment(
       { text, path: 'example', provenance: { kind: 'stdin', name: 'example' } },
       ruleset,
     );
-    const findings = groupFindings(dropShadowedGeneric(pairMatches(matches)));
     out.set(
       text,
-      findings.map((f) => ({
+      findingsOf(matches).findings.map((f) => ({
         ruleId: f.ruleId,
         kind: f.kind,
         identifier: f.identifier,
-        confidence: undefined,
-        passes: () => true,
+        confidence: f.confidence,
+        passes: (level: string) => confidenceRank(f.confidence) >= confidenceRank(level as Confidence),
       })),
     );
   }

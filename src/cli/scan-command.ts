@@ -81,6 +81,7 @@ export abstract class ScanCommand extends BaseCommand<Json> {
         findingsExitCode: flags['exit-code'],
         maxFileSize: flags['max-file-size'],
         includeBinary: flags['include-binary'],
+        minConfidence: flags['min-confidence'],
         makeSource,
         configFiles: extra.configFiles,
         signal: controller.signal,

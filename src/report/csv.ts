@@ -18,6 +18,7 @@ export const CSV_COLUMNS = [
   'provenance',
   'commit',
   'identifier',
+  'confidence',
 ] as const;
 
 /** Cells starting with these are read as formulas by spreadsheets (OWASP: = + - @, tab, carriage return). */
@@ -43,6 +44,7 @@ function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[]
     l.provenance.kind,
     csvColumns(l.provenance).commit,
     f.identifier ?? '',
+    f.confidence,
   ];
   if (showSecrets) cells.push(f.secret);
   return cells;
