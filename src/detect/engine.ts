@@ -123,6 +123,7 @@ interface Origin {
   readonly description: string;
   readonly confidence: Confidence;
   readonly generic: boolean;
+  readonly broad: boolean;
   readonly format: boolean;
   readonly pairWith?: string | undefined;
   readonly allowlist: CompiledAllowlist | undefined;
@@ -202,6 +203,7 @@ function emit(
     secret,
     entropy: m.entropy,
     generic: origin.generic,
+    ...(origin.broad ? { broad: true } : {}),
     confidence,
     ...(lowered.length === 0 ? {} : { lowered }),
     ...(m.field === undefined ? {} : { field: m.field }),
@@ -222,6 +224,18 @@ function emit(
   });
 }
 
+const FIELD_CHAR = /[A-Za-z0-9_.-]/;
+
+/**
+ * The field a value was assigned to: the field group's text, widened left over name characters, so a rule
+ * whose keyword is `password` names the field `spring.datasource.password` or `DB_PASSWORD`.
+ */
+function fieldName(text: string, start: number, end: number): string {
+  let from = start;
+  while (from > 0 && start - from < 80 && FIELD_CHAR.test(text[from - 1]!)) from--;
+  return text.slice(from, end).replace(/^[.-]+/, '');
+}
+
 function ruleOrigin(rule: CompiledRule): Origin {
   const { spec } = rule;
   return {
@@ -231,6 +245,7 @@ function ruleOrigin(rule: CompiledRule): Origin {
     description: spec.description,
     confidence: rule.confidence,
     generic: spec.tags.includes('generic'),
+    broad: spec.tags.includes('broad'),
     format: false,
     pairWith: spec.pairWith,
     allowlist: rule.allowlist,
@@ -259,7 +274,7 @@ function scanRule(
       secretEnd: hit.secretEnd,
       entropy,
       identifier: hit.idStart === undefined ? undefined : text.slice(hit.idStart, hit.idEnd),
-      field: hit.fieldStart === undefined ? spec.field : text.slice(hit.fieldStart, hit.fieldEnd),
+      field: hit.fieldStart === undefined ? spec.field : fieldName(text, hit.fieldStart, hit.fieldEnd!),
     });
   }
   if (hits.cutShort()) scan.result.cutShort.push({ ruleId: spec.id, path: scan.fragment.path });
@@ -282,6 +297,7 @@ function scanFormats(
         description: format.description,
         confidence: hit.confidence ?? format.confidence,
         generic: false,
+        broad: false,
         format: true,
         allowlist: undefined,
       };

@@ -30,7 +30,11 @@ const TEMPLATE =
 const CODE =
   /(?:^|[^A-Za-z0-9])(?:process\.env|os\.environ|os\.getenv|getenv|System\.getenv|ENV\[|env\(|config\(|settings\.|self\.|this\.|props\.|params\[|request\.|secrets\.|vars\.|inputs\.)|^[A-Za-z_$][\w$]*\((?:[^)]*)\)?;?$|^[A-Za-z_$][\w$]{0,40}(?:\.[A-Za-z_$][\w$]{0,40})+(?:\(\))?$|^[A-Za-z_$][\w$]*\[[^\]]+\]$/;
 const PLACEHOLDER =
-  /x{4,}|X{4,}|\*{3,}|\.{3,}|#{4,}|_{4,}|^-+$|changeme|change[_-]me|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|token|secret|pass|password|pwd)|(?:key|token|secret|pass|password)[_-]?here|placeholder|redacted|dummy|^(?:null|none|nil|undefined|true|false|empty|todo|tbd|n\/a)$|^(?:my|your|the|some|a)?[_-]?(?:password|passwd|pass|pwd|secret|token|api[_-]?key|key|credentials?)\d?$|^(?:fake|test|sample|example|demo|mock)[_-]?/i;
+  /x{4,}|X{4,}|\*{3,}|\.{3,}|#{4,}|_{4,}|^-+$|changeme|change[_-]me|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|token|secret|pass|password|pwd)|(?:key|token|secret|pass|password)[_-]?here|placeholder|redacted|dummy|^(?:null|none|nil|undefined|true|false|empty|todo|tbd|n\/a)$|^(?:fake|test|sample|example|demo|mock)[_-]?/i;
+/** A CSS id selector or URL fragment (`#reset-password-form`): markup, not a credential. */
+const SELECTOR = /^#(?:[a-z]+|[A-Za-z]+(?:-[A-Za-z0-9]+)+)$/;
+/** A route, module or resource path of words (`cms/sites/passwords#edit`), an ARN or URN. */
+const WORD_PATH = /^[a-z_.-]+(?:\/[a-z_.-]+)+(?:#[a-z_]+)?$|^(?:arn|urn):[a-z0-9-]+:/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX_7_64 = /^[0-9a-f]{7,64}$/i;
 const HASH_CONTEXT =
@@ -43,6 +47,12 @@ const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 /** An identifier: camelCase or snake_case letters only (`getPassword`, `user_token`). */
 const IDENTIFIER = /^[a-z]+(?:[A-Z][a-z]+)+$|^[a-z]+(?:_[a-z]+)+$/;
 const LETTERS_ONLY = /^[A-Za-z]+$/;
+/**
+ * Words people put where a password goes (`secret`, `password`, `mypassword`, `admin`, `letmein`): in real
+ * configurations these are live, weak credentials as often as placeholders, so they are kept at low confidence.
+ */
+const WEAK_WORD =
+  /^(?:my|your|the|some|a|this|thisis|thisismy|super|default)?[_-]?(?:password|passwd|pass|pwd|secret|token|api[_-]?key|key|credentials?|admin|root|guest|user|letmein|welcome|qwerty|abc123|123456\d*)\d{0,4}$/i;
 const REPEATED = /^(.{1,4})\1{3,}$/;
 
 /**
@@ -51,11 +61,12 @@ const REPEATED = /^(.{1,4})\1{3,}$/;
  */
 export function judgeValue(value: string, line: string): Plausibility {
   if (KNOWN_EXAMPLES.has(value)) return 'reject';
-  if (TEMPLATE.test(value) || CODE.test(value) || PLACEHOLDER.test(value)) return 'reject';
-  if (UUID.test(value) || VERSION.test(value) || PATH.test(value) || CONSTANT_NAME.test(value))
+  if (TEMPLATE.test(value) || CODE.test(value) || PLACEHOLDER.test(value) || SELECTOR.test(value))
     return 'reject';
+  if (UUID.test(value) || VERSION.test(value) || PATH.test(value) || WORD_PATH.test(value)) return 'reject';
+  if (CONSTANT_NAME.test(value)) return 'reject';
   if (HEX_7_64.test(value) && HASH_CONTEXT.test(line)) return 'reject';
   if (REPEATED.test(value)) return 'reject';
-  if (IDENTIFIER.test(value) || LETTERS_ONLY.test(value)) return 'weak';
+  if (IDENTIFIER.test(value) || LETTERS_ONLY.test(value) || WEAK_WORD.test(value)) return 'weak';
   return 'ok';
 }

@@ -26,9 +26,12 @@ export function dropFingerprintEchoes(matches: readonly Match[]): Match[] {
   });
 }
 
-/** How much a match knows about what it found: a file format (its field) > a specific rule > a generic rule. */
+/**
+ * How much a match knows about what it found: a file format (its field) > a specific rule > a generic rule (a
+ * structure: a connection string, a define()) > a broad one (any key named like a secret).
+ */
 function specificity(m: Match): number {
-  return m.format === true ? 2 : m.generic ? 0 : 1;
+  return m.format === true ? 3 : !m.generic ? 2 : m.broad === true ? 0 : 1;
 }
 
 /**
@@ -48,7 +51,7 @@ export function dropShadowedGeneric(matches: readonly Match[]): Match[] {
   if (stronger.size === 0) return [...matches];
   return matches.filter((g) => {
     const level = specificity(g);
-    if (level === 2) return true;
+    if (level === 3) return true;
     const others = stronger.get(placeKey(g.location));
     return (
       others === undefined ||

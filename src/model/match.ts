@@ -27,6 +27,8 @@ export interface Match {
   readonly entropy: number;
   /** From a rule tagged `generic`: yields to a specific rule that matched the same place. */
   readonly generic: boolean;
+  /** From a catch-all rule tagged `broad` (any key named like a secret): yields to every other rule there. */
+  readonly broad?: boolean | undefined;
   /** The credential's public identifier (its rule's `identifierGroup`, or the paired rule's), e.g. `AKIA…`. */
   readonly identifier?: string | undefined;
   /** The rule that supplies this match's identifier when both match in the same place (`pairWith`). */

@@ -11,6 +11,14 @@ import {
 import { fieldName, jsonStrings } from './json-strings.ts';
 
 const TOKEN_FIELDS = new Set(['identitytoken', 'registrytoken', 'password']);
+/** The pairs documentation writes: not anyone's login. */
+const DOC_PAIRS = new Set([
+  'user:password',
+  'username:password',
+  'user:pass',
+  'myuser:mypassword',
+  'foo:bar',
+]);
 
 export const dockerConfig: FormatDetector = {
   id: 'docker-config-credential',
@@ -37,7 +45,8 @@ export const dockerConfig: FormatDetector = {
       if (key === 'auth') {
         const decoded = decodeBase64(s.value);
         const colon = decoded?.indexOf(':') ?? -1;
-        if (decoded === undefined || !printableAscii(decoded) || colon < 1) continue;
+        if (decoded === undefined || !printableAscii(decoded) || colon < 1 || DOC_PAIRS.has(decoded))
+          continue;
         const password = decoded.slice(colon + 1);
         const judged = judgeValue(password, '');
         if (password.length < 3 || judged === 'reject') continue;
@@ -46,7 +55,7 @@ export const dockerConfig: FormatDetector = {
           end: s.end,
           field: fieldName(s.path),
           identifier: `${decoded.slice(0, colon)}@${registry}`,
-          ...(judged === 'weak' ? { confidence: 'medium' as const } : {}),
+          ...(judged === 'weak' ? { confidence: 'low' as const } : {}),
         });
       } else if (TOKEN_FIELDS.has(key) && s.path.length >= 2) {
         if (s.value.length < 8 || judgeValue(s.value, '') === 'reject') continue;

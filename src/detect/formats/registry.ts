@@ -9,6 +9,7 @@ import { kubeconfig } from './kubeconfig.ts';
 import { netrc } from './netrc.ts';
 import { pgpass } from './pgpass.ts';
 import { puttyPpk } from './putty-ppk.ts';
+import { railsMasterKey } from './rails-master-key.ts';
 import { sftpClients } from './sftp-clients.ts';
 import { shadow } from './shadow.ts';
 
@@ -22,6 +23,7 @@ export const FORMATS: readonly FormatDetector[] = [
   netrc,
   pgpass,
   puttyPpk,
+  railsMasterKey,
   sftpClients,
   shadow,
 ];
