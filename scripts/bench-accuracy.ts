@@ -10,7 +10,7 @@
 // 2. History scans of the bundles with answer keys (gg-sample_secrets, gitleaks-small), through the built CLI at
 //    the default confidence (or --min-confidence): found / expected, false findings, recall, precision.
 // 3. A full-history scan of eslint.bundle: findings per GB scanned, each listed.
-// 4. The real-world config fixtures (test/fixtures/formats, answers.json beside them): each credential found at
+// 4. The real-world config fixtures (test/fixtures/formats, answers in test/fixtures/formats.answers.json): each credential found at
 //    the right line with its field name.
 //
 // Bundles are cloned (mirror, every ref) into --cache (default .cache/accuracy) once and reused.
@@ -385,12 +385,13 @@ interface JsonReport {
   readonly findings: readonly JsonFinding[];
 }
 
-function cli(args: readonly string[]): JsonReport {
+function cli(args: readonly string[], cwd = ROOT): JsonReport {
   const extra = MIN_CONFIDENCE === undefined ? [] : ['--min-confidence', MIN_CONFIDENCE];
   const r = spawnSync(
     process.execPath,
     [BIN, ...args, '--format', 'json', '--show-secrets', '--no-save', '--exit-code', '0', ...extra],
     {
+      cwd,
       encoding: 'utf8',
       maxBuffer: 1 << 28,
       env: { ...process.env, NO_COLOR: '1', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
@@ -528,19 +529,21 @@ function eslintHistory(): void {
 interface FixtureAnswer {
   readonly file: string;
   readonly line: number;
-  readonly field: string;
+  /** null for a credential with no field (a key file). */
+  readonly field: string | null;
   readonly secret: string;
 }
 function configFixtures(): void {
   const dir = join(ROOT, 'test', 'fixtures', 'formats');
-  const answersFile = join(dir, 'answers.json');
+  const answersFile = join(ROOT, 'test', 'fixtures', 'formats.answers.json');
   if (!existsSync(answersFile)) {
-    log('config fixtures: skipped, test/fixtures/formats/answers.json not found');
+    log('config fixtures: skipped, test/fixtures/formats.answers.json not found');
     return;
   }
   const answers = (JSON.parse(readFileSync(answersFile, 'utf8')) as { credentials: FixtureAnswer[] })
     .credentials;
-  const report = cli(['scan', 'dir', dir]);
+  // Scanned from inside the folder, so paths are the files' own (home/dev/.netrc), not under test/.
+  const report = cli(['scan', 'dir', '.'], dir);
   const places = report.findings.flatMap((f) => f.locations.map((l) => ({ f, l })));
   const matched = new Set<(typeof places)[number]>();
   const missed: string[] = [];
@@ -554,14 +557,14 @@ function configFixtures(): void {
       continue;
     }
     for (const h of hits) matched.add(h);
-    if (hits.some((h) => h.f.field === a.field)) rightField++;
+    if (a.field === null || hits.some((h) => h.f.field === a.field)) rightField++;
     else
       missed.push(
         `${a.file}:${a.line} found, but field ${hits.map((h) => h.f.field ?? 'none').join('/')} is not ${a.field}`,
       );
   }
   const extra = places
-    .filter((p) => !matched.has(p) && p.l.path !== 'answers.json')
+    .filter((p) => !matched.has(p))
     .map(
       (p) =>
         `${p.f.ruleId} ${p.f.redacted} at ${p.l.path}:${p.l.line}${p.f.field === undefined ? '' : ` (${p.f.field})`}`,

@@ -206,7 +206,9 @@ function emit(
     ...(origin.broad ? { broad: true } : {}),
     confidence,
     ...(lowered.length === 0 ? {} : { lowered }),
-    ...(m.field === undefined ? {} : { field: m.field }),
+    ...((field) => (field === undefined ? {} : { field }))(
+      m.field ?? (decodedFrom.length === 0 ? assignedTo(span.lineText, span.column - 1) : undefined),
+    ),
     ...(origin.format ? { format: true } : {}),
     ...(m.identifier === undefined ? {} : { identifier: m.identifier }),
     ...(origin.pairWith === undefined ? {} : { pairWith: origin.pairWith }),
@@ -233,7 +235,23 @@ const FIELD_CHAR = /[A-Za-z0-9_.-]/;
 function fieldName(text: string, start: number, end: number): string {
   let from = start;
   while (from > 0 && start - from < 80 && FIELD_CHAR.test(text[from - 1]!)) from--;
-  return text.slice(from, end).replace(/^[.-]+/, '');
+  return text.slice(from, end).replace(/^\.+/, '');
+}
+
+/** `KEY = `, `KEY: `, `"KEY": "`, `KEY=>`, `--key ` right before a value: the name it is assigned to. */
+const ASSIGNED =
+  /(?:^|[\s{(,;[:/])(?:export\s+|set\s+)?["'`]?([A-Za-z_$@][\w.$@-]{0,79})["'`]?\]?\s{0,16}(?:=>|:=|[=:])\s{0,16}["'`]?(?:[a-z][\w+.-]{0,20}:\/\/[^\s"'\/@]{0,100}:)?$|\s(--?[A-Za-z][\w-]{0,40})[\s=]{1,4}["'`]?$/;
+
+/**
+ * The field a value is assigned to, read from the text before it on its line, for rules that do not name one
+ * (a provider token in `export GITHUB_TOKEN=ghp_…` is in field GITHUB_TOKEN; in `--token ghp_…`, `--token`).
+ */
+function assignedTo(line: string, column: number): string | undefined {
+  if (column <= 1 || column > 400) return undefined;
+  const before = line.slice(Math.max(0, column - 120), column);
+  const m = ASSIGNED.exec(before);
+  const name = m?.[1] ?? m?.[2];
+  return name === undefined || /^(?:https?|Bearer|Basic|Authorization)$/i.test(name) ? undefined : name;
 }
 
 function ruleOrigin(rule: CompiledRule): Origin {

@@ -57,15 +57,18 @@ const REPEATED = /^(.{1,4})\1{3,}$/;
 
 /**
  * Judges a value a generic rule matched. `line` is the line it sits on (a hex value is a commit hash when the
- * line talks of commits, shas, checksums or integrity).
+ * line talks of commits, shas, checksums or integrity). `structured`: the value is in a field a file format
+ * defines as a credential, so a UUID or a hex string is kept.
  */
-export function judgeValue(value: string, line: string): Plausibility {
+export function judgeValue(value: string, line: string, structured = false): Plausibility {
   if (KNOWN_EXAMPLES.has(value)) return 'reject';
   if (TEMPLATE.test(value) || CODE.test(value) || PLACEHOLDER.test(value) || SELECTOR.test(value))
     return 'reject';
-  if (UUID.test(value) || VERSION.test(value) || PATH.test(value) || WORD_PATH.test(value)) return 'reject';
+  // In a field a file format defines as a credential (a .netrc password), a UUID or hex string is the credential.
+  if (!structured && UUID.test(value)) return 'reject';
+  if (VERSION.test(value) || PATH.test(value) || WORD_PATH.test(value)) return 'reject';
   if (CONSTANT_NAME.test(value)) return 'reject';
-  if (HEX_7_64.test(value) && HASH_CONTEXT.test(line)) return 'reject';
+  if (!structured && HEX_7_64.test(value) && HASH_CONTEXT.test(line)) return 'reject';
   if (REPEATED.test(value)) return 'reject';
   if (IDENTIFIER.test(value) || LETTERS_ONLY.test(value) || WEAK_WORD.test(value)) return 'weak';
   return 'ok';

@@ -40,10 +40,11 @@ function specificity(m: Match): number {
  * that read the field. One secret, one finding, under what knows it best.
  */
 export function dropShadowedGeneric(matches: readonly Match[]): Match[] {
+  // Decoding does not matter here: a key found inside a base64 field is the field's value.
   const stronger = new Map<string, Match[]>();
   for (const m of matches) {
     if (specificity(m) === 0) continue;
-    const key = placeKey(m.location);
+    const key = itemKey(m.location);
     const list = stronger.get(key);
     if (list === undefined) stronger.set(key, [m]);
     else list.push(m);
@@ -52,7 +53,7 @@ export function dropShadowedGeneric(matches: readonly Match[]): Match[] {
   return matches.filter((g) => {
     const level = specificity(g);
     if (level === 3) return true;
-    const others = stronger.get(placeKey(g.location));
+    const others = stronger.get(itemKey(g.location));
     return (
       others === undefined ||
       !others.some(
@@ -121,6 +122,10 @@ export function pairMatches(matches: readonly Match[]): Match[] {
     paired.set(m, { ...m, identifier: best.identifier });
   }
   return matches.filter((m) => !consumed.has(m)).map((m) => paired.get(m) ?? m);
+}
+
+function itemKey(l: Location): string {
+  return `${l.path}\0${l.member ?? ''}\0${JSON.stringify(l.provenance)}`;
 }
 
 function placeKey(l: Location): string {

@@ -32,7 +32,7 @@ export const composerAuth: FormatDetector = {
         TOKEN_SECTIONS.has(section) &&
         (s.path.length === 2 || (s.path.length === 3 && /token|secret|consumer-secret/.test(String(key))));
       if (!isBasic && !isToken) continue;
-      const judged = judgeValue(s.value, '');
+      const judged = judgeValue(s.value, '', true);
       if (s.value.length < 6 || judged === 'reject') continue;
       hits.push({
         start: s.start,

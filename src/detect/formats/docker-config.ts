@@ -48,7 +48,7 @@ export const dockerConfig: FormatDetector = {
         if (decoded === undefined || !printableAscii(decoded) || colon < 1 || DOC_PAIRS.has(decoded))
           continue;
         const password = decoded.slice(colon + 1);
-        const judged = judgeValue(password, '');
+        const judged = judgeValue(password, '', true);
         if (password.length < 3 || judged === 'reject') continue;
         hits.push({
           start: s.start,
@@ -58,7 +58,7 @@ export const dockerConfig: FormatDetector = {
           ...(judged === 'weak' ? { confidence: 'low' as const } : {}),
         });
       } else if (TOKEN_FIELDS.has(key) && s.path.length >= 2) {
-        if (s.value.length < 8 || judgeValue(s.value, '') === 'reject') continue;
+        if (s.value.length < 8 || judgeValue(s.value, '', true) === 'reject') continue;
         hits.push({ start: s.start, end: s.end, field: fieldName(s.path), identifier: registry });
       }
     }

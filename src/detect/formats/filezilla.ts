@@ -36,7 +36,7 @@ export const filezilla: FormatDetector = {
         const raw = pass[2]!;
         const clear = pass[1] === undefined ? unescapeXml(raw) : decodeBase64(raw);
         if (clear === undefined || !printableAscii(clear) || clear.length < 3) continue;
-        const judged = judgeValue(clear, '');
+        const judged = judgeValue(clear, '', true);
         if (judged === 'reject') continue;
         const start = bodyAt + pass.index + pass[0].indexOf('>') + 1;
         hits.push({

@@ -61,7 +61,7 @@ export const kubeconfig: FormatDetector = {
             value !== undefined &&
             start >= 0 &&
             value.length >= 8 &&
-            judgeValue(value, line) !== 'reject'
+            judgeValue(value, line, true) !== 'reject'
           ) {
             const keyData = key === 'client-key-data';
             const pem = keyData ? decodeBase64(value) : undefined;

@@ -49,7 +49,7 @@ export const netrc: FormatDetector = {
         i++;
       } else if ((k === 'password' || k === 'passwd' || k === 'secret') && v !== undefined) {
         i++;
-        const judged = judgeValue(v.value, '');
+        const judged = judgeValue(v.value, '', true);
         // Anonymous FTP logs in with an e-mail address as its "password": not a credential.
         const anonymous = login === 'anonymous' || login === 'ftp';
         if (judged === 'reject' || v.value.length < 4 || anonymous) continue;

@@ -39,7 +39,7 @@ export const pgpass: FormatDetector = {
         const passSpan = { start: f[4]!.start, end: line.length };
         const [host, port, db, user] = f.map((s) => line.slice(s.start, s.end).replace(/\\(.)/g, '$1'));
         const pass = line.slice(passSpan.start, passSpan.end);
-        const judged = judgeValue(pass, '');
+        const judged = judgeValue(pass, '', true);
         if (pass.length >= 4 && judged !== 'reject')
           hits.push({
             start: offset + passSpan.start,

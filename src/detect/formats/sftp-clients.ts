@@ -30,7 +30,7 @@ export const sftpClients: FormatDetector = {
   detect(text) {
     const hits: FormatHit[] = [];
     for (const { value, field, identifier } of jsonSecretFields(text, SPEC)) {
-      const judged = judgeValue(value.value, '');
+      const judged = judgeValue(value.value, '', true);
       if (value.value.length < 4 || judged === 'reject') continue;
       hits.push({
         start: value.start,
