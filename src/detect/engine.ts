@@ -240,7 +240,7 @@ function fieldName(text: string, start: number, end: number): string {
 
 /** `KEY = `, `KEY: `, `"KEY": "`, `KEY=>`, `--key ` right before a value: the name it is assigned to. */
 const ASSIGNED =
-  /(?:^|[\s{(,;[:/])(?:export\s+|set\s+)?["'`]?([A-Za-z_$@][\w.$@-]{0,79})["'`]?\]?\s{0,16}(?:=>|:=|[=:])\s{0,16}["'`]?(?:[a-z][\w+.-]{0,20}:\/\/[^\s"'\/@]{0,100}:)?$|\s(--?[A-Za-z][\w-]{0,40})[\s=]{1,4}["'`]?$/;
+  /(?:^|[\s{(,;[:/])(?:export\s+|set\s+)?["'`]?([A-Za-z_$@][\w.$@-]{0,79})["'`]?\]?\s{0,16}(?:=>|:=|[=:])\s{0,16}["'`]?(?:[a-z][\w+.-]{0,20}:\/\/[^\s"'/@]{0,100}:)?$|\s(--?[A-Za-z][\w-]{0,40})[\s=]{1,4}["'`]?$/;
 
 /**
  * The field a value is assigned to, read from the text before it on its line, for rules that do not name one
