@@ -5,6 +5,7 @@ import { filezilla } from './filezilla.ts';
 import type { FormatDetector } from './format.ts';
 import { gcloudAdc } from './gcloud-adc.ts';
 import { htpasswd } from './htpasswd.ts';
+import { keystore } from './keystore.ts';
 import { kubeconfig } from './kubeconfig.ts';
 import { netrc } from './netrc.ts';
 import { pgpass } from './pgpass.ts';
@@ -19,6 +20,7 @@ export const FORMATS: readonly FormatDetector[] = [
   filezilla,
   gcloudAdc,
   htpasswd,
+  keystore,
   kubeconfig,
   netrc,
   pgpass,
