@@ -11,7 +11,7 @@ import {
 import { CONTEXT_REASONS, isMinifiedLine, pathContext, type PathContext } from './context.ts';
 import { findEncoded } from './decode.ts';
 import { requiredEntropy, shannonEntropy } from './entropy.ts';
-import type { FormatDetector } from './formats/format.ts';
+import { fileName, type FormatDetector } from './formats/format.ts';
 import { judgeValue, KNOWN_EXAMPLES } from './plausibility.ts';
 import type { Ruleset } from './ruleset.ts';
 
@@ -240,7 +240,7 @@ function fieldName(text: string, start: number, end: number): string {
 
 /** `KEY = `, `KEY: `, `"KEY": "`, `KEY=>`, `--key ` right before a value: the name it is assigned to. */
 const ASSIGNED =
-  /(?:^|[\s{(,;[:/])(?:export\s+|set\s+)?["'`]?([A-Za-z_$@][\w.$@-]{0,79})["'`]?\]?\s{0,16}(?:=>|:=|[=:])\s{0,16}["'`]?(?:[a-z][\w+.-]{0,20}:\/\/[^\s"'/@]{0,100}:)?$|\s(--?[A-Za-z][\w-]{0,40})[\s=]{1,4}["'`]?$/;
+  /(?:^|[\s{(,;[:/>])(?:export\s+|set\s+)?["'`]?([A-Za-z_$@][\w.$@-]{0,79})["'`]?\]?\s{0,16}(?:=>|:=|[=:])\s{0,16}["'`]?(?:[a-z][\w+.-]{0,20}:\/\/[^\s"'/@]{0,100}:)?$|\s(--?[A-Za-z][\w-]{0,40})[\s=]{1,4}["'`]?$/;
 
 /**
  * The field a value is assigned to, read from the text before it on its line, for rules that do not name one
@@ -250,7 +250,7 @@ function assignedTo(line: string, column: number): string | undefined {
   if (column <= 1 || column > 400) return undefined;
   const before = line.slice(Math.max(0, column - 120), column);
   const m = ASSIGNED.exec(before);
-  const name = m?.[1] ?? m?.[2];
+  const name = (m?.[1] ?? m?.[2])?.replace(/^[$@]/, '');
   return name === undefined || /^(?:https?|Bearer|Basic|Authorization)$/i.test(name) ? undefined : name;
 }
 
@@ -304,8 +304,9 @@ function scanFormats(
   formats: readonly FormatDetector[],
   place: (start: number, end: number) => Span,
 ): void {
+  const file = fileName(scan.name);
   for (const format of formats) {
-    if (!format.appliesTo(scan.name)) continue;
+    if (!format.appliesTo(file)) continue;
     for (const hit of format.detect(scan.fragment.text)) {
       if (hit.end <= hit.start) continue;
       const origin: Origin = {

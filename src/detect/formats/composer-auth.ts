@@ -1,6 +1,6 @@
 // Composer auth.json (getcomposer.org docs, "Authentication for privately hosted packages"): tokens and passwords.
 import { judgeValue } from '../plausibility.ts';
-import { baseName, type FormatDetector, type FormatHit } from './format.ts';
+import { type FormatDetector, type FormatHit } from './format.ts';
 import { fieldName, jsonStrings } from './json-strings.ts';
 
 /** Sections whose values are tokens keyed by host; http-basic holds {username, password} per host. */
@@ -21,7 +21,7 @@ export const composerAuth: FormatDetector = {
   severity: 'high',
   confidence: 'medium',
   files: 'auth.json (Composer)',
-  appliesTo: (path) => baseName(path) === 'auth.json',
+  appliesTo: (f) => f.base === 'auth.json',
   detect(text) {
     const hits: FormatHit[] = [];
     for (const s of jsonStrings(text)) {

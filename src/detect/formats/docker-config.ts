@@ -1,13 +1,6 @@
 // Docker client credentials: ~/.docker/config.json `auths` and the older ~/.dockercfg (base64 user:password).
 import { judgeValue } from '../plausibility.ts';
-import {
-  baseName,
-  decodeBase64,
-  normalPath,
-  printableAscii,
-  type FormatDetector,
-  type FormatHit,
-} from './format.ts';
+import { decodeBase64, printableAscii, type FormatDetector, type FormatHit } from './format.ts';
 import { fieldName, jsonStrings } from './json-strings.ts';
 
 const TOKEN_FIELDS = new Set(['identitytoken', 'registrytoken', 'password']);
@@ -27,13 +20,13 @@ export const dockerConfig: FormatDetector = {
   severity: 'high',
   confidence: 'high',
   files: '.docker/config.json, .dockercfg, .dockerconfigjson',
-  appliesTo: (path) => {
-    const n = baseName(path);
+  appliesTo: (f) => {
+    const n = f.base;
     return (
       n === '.dockercfg' ||
       n === '.dockerconfigjson' ||
       n === 'dockerconfig.json' ||
-      (n === 'config.json' && normalPath(path).includes('/.docker/'))
+      (n === 'config.json' && f.path.includes('/.docker/'))
     );
   },
   detect(text) {

@@ -1,6 +1,6 @@
 // FileZilla saved logins: recentservers.xml / sitemanager.xml `<Pass>` (base64 since 3.26) and Server's filezilla.xml.
 import { judgeValue } from '../plausibility.ts';
-import { baseName, decodeBase64, printableAscii, type FormatDetector, type FormatHit } from './format.ts';
+import { decodeBase64, printableAscii, type FormatDetector, type FormatHit } from './format.ts';
 
 const NAMES = new Set(['recentservers.xml', 'sitemanager.xml', 'filezilla.xml', 'filezilla server.xml']);
 const SERVER =
@@ -20,7 +20,7 @@ export const filezilla: FormatDetector = {
   severity: 'high',
   confidence: 'high',
   files: 'recentservers.xml, sitemanager.xml, filezilla.xml',
-  appliesTo: (path) => NAMES.has(baseName(path)),
+  appliesTo: (f) => NAMES.has(f.base),
   detect(text) {
     const hits: FormatHit[] = [];
     let m: RegExpExecArray | null;

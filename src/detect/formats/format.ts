@@ -37,21 +37,24 @@ export interface FormatDetector {
   readonly confidence: Confidence;
   /** The files it reads, for people (rules list, README). */
   readonly files: string;
-  /** True when the file at `path` (forward slashes; an archive member's own path) is one it reads. */
-  appliesTo(path: string): boolean;
+  /** True when the file is one it reads (its name is worked out once per file, for every format). */
+  appliesTo(file: FileName): boolean;
   detect(text: string): FormatHit[];
   readonly examples: readonly FormatExample[];
 }
 
-/** The file's base name, lower-cased. */
-export function baseName(path: string): string {
-  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return path.slice(i + 1).toLowerCase();
+/** A file's name as the formats test it: its base name and its whole path, lower-cased, forward slashes. */
+export interface FileName {
+  /** `config.json` */
+  readonly base: string;
+  /** `/home/ci/.docker/config.json`: starts with `/`, so a format can test a suffix such as `/.docker/config.json`. */
+  readonly path: string;
 }
 
-/** The path lower-cased with forward slashes, starting with `/` so `/.docker/config.json` tests suffixes. */
-export function normalPath(path: string): string {
-  return `/${path.replace(/\\/g, '/').toLowerCase()}`;
+/** The file name of `path` (an archive member's own path, for a member). */
+export function fileName(path: string): FileName {
+  const p = `/${path.replace(/\\/g, '/').toLowerCase()}`;
+  return { base: p.slice(p.lastIndexOf('/') + 1), path: p };
 }
 
 /** Decodes standard or url-safe base64 to a latin-1 string, or undefined when it is not base64. */

@@ -1,6 +1,6 @@
 // Google application default credentials (gcloud auth application-default login): client secret and refresh token.
 import { KNOWN_EXAMPLES } from '../plausibility.ts';
-import { baseName, type FormatDetector, type FormatHit } from './format.ts';
+import { type FormatDetector, type FormatHit } from './format.ts';
 import { jsonStrings } from './json-strings.ts';
 
 const NAMES = new Set([
@@ -18,8 +18,8 @@ export const gcloudAdc: FormatDetector = {
   severity: 'high',
   confidence: 'high',
   files: 'application_default_credentials.json, legacy_credentials/*/adc.json, client_secret*.json',
-  appliesTo: (path) => {
-    const n = baseName(path);
+  appliesTo: (f) => {
+    const n = f.base;
     return NAMES.has(n) || /^client_secret[\w.-]*\.json$/.test(n);
   },
   detect(text) {

@@ -1,5 +1,5 @@
 // Apache .htpasswd and ProFTPD/Pure-FTPd password files: `user:hash` lines (apr1, bcrypt, SHA, crypt).
-import { baseName, type FormatDetector, type FormatHit } from './format.ts';
+import { type FormatDetector, type FormatHit } from './format.ts';
 
 const NAMES = new Set([
   '.htpasswd',
@@ -21,7 +21,7 @@ export const htpasswd: FormatDetector = {
   severity: 'medium',
   confidence: 'high',
   files: '.htpasswd, .htdigest, ftpd.passwd, proftpdpasswd',
-  appliesTo: (path) => NAMES.has(baseName(path)),
+  appliesTo: (f) => NAMES.has(f.base),
   detect(text) {
     const hits: FormatHit[] = [];
     let offset = 0;

@@ -1,5 +1,5 @@
 // Key containers by file type: a PKCS#12 (.p12/.pfx) or Java keystore (.jks/.jceks/.bks) holds private keys.
-import { baseName, type FormatDetector } from './format.ts';
+import { type FormatDetector } from './format.ts';
 
 const EXT = /\.(?:p12|pfx|pkcs12|jks|keystore|jceks|bks)$/;
 /** What the content policy makes of a key container's bytes (src/sources/keystore.ts). */
@@ -13,7 +13,7 @@ export const keystore: FormatDetector = {
   severity: 'high',
   confidence: 'high',
   files: '*.p12, *.pfx, *.jks, *.keystore, *.jceks, *.bks (by their bytes)',
-  appliesTo: (path) => EXT.test(baseName(path)),
+  appliesTo: (f) => EXT.test(f.base),
   detect(text) {
     const m = HEADER.exec(text);
     if (m === null) return [];

@@ -1,6 +1,6 @@
 // kubeconfig (~/.kube/config, admin.conf): users[].user.token, client-key-data, password and auth-provider secrets.
 import { judgeValue } from '../plausibility.ts';
-import { baseName, decodeBase64, normalPath, type FormatDetector, type FormatHit } from './format.ts';
+import { decodeBase64, type FormatDetector, type FormatHit } from './format.ts';
 
 const SECRET_KEYS = new Set([
   'token',
@@ -28,9 +28,9 @@ export const kubeconfig: FormatDetector = {
   severity: 'critical',
   confidence: 'high',
   files: '.kube/config, kubeconfig, *.kubeconfig, admin.conf, kubelet.conf',
-  appliesTo: (path) => {
-    const n = baseName(path);
-    const p = normalPath(path);
+  appliesTo: (f) => {
+    const n = f.base;
+    const p = f.path;
     return (
       p.endsWith('/.kube/config') ||
       /^kubeconfig(?:[._-][\w.-]*)?$/.test(n) ||

@@ -1,6 +1,6 @@
 // .netrc / _netrc (and Emacs .authinfo): machine / login / password entries, per ftp(1) and curl's docs.
 import { judgeValue } from '../plausibility.ts';
-import { baseName, type FormatDetector, type FormatHit } from './format.ts';
+import { type FormatDetector, type FormatHit } from './format.ts';
 
 const NAMES = new Set(['.netrc', '_netrc', 'netrc', '.authinfo', 'authinfo']);
 
@@ -28,7 +28,7 @@ export const netrc: FormatDetector = {
   severity: 'high',
   confidence: 'medium',
   files: '.netrc, _netrc, .authinfo',
-  appliesTo: (path) => NAMES.has(baseName(path)),
+  appliesTo: (f) => NAMES.has(f.base),
   detect(text) {
     const hits: FormatHit[] = [];
     const t = tokens(text);

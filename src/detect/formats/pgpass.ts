@@ -1,6 +1,6 @@
 // PostgreSQL .pgpass / pgpass.conf: hostname:port:database:username:password lines (libpq docs, 34.16).
 import { judgeValue } from '../plausibility.ts';
-import { baseName, type FormatDetector, type FormatHit } from './format.ts';
+import { type FormatDetector, type FormatHit } from './format.ts';
 
 /** Splits a line at unescaped colons; `\:` and `\\` are literal. Returns each field's raw span. */
 function fields(line: string): { start: number; end: number }[] {
@@ -24,8 +24,8 @@ export const pgpass: FormatDetector = {
   severity: 'high',
   confidence: 'medium',
   files: '.pgpass, pgpass.conf',
-  appliesTo: (path) => {
-    const n = baseName(path);
+  appliesTo: (f) => {
+    const n = f.base;
     return n === '.pgpass' || n === 'pgpass.conf' || n === 'pgpass';
   },
   detect(text) {

@@ -1,5 +1,5 @@
 // PuTTY private key files (.ppk, formats 2 and 3): the Private-Lines block, per PuTTY's documentation (appendix C).
-import { baseName, type FormatDetector, type FormatHit } from './format.ts';
+import { type FormatDetector, type FormatHit } from './format.ts';
 
 const HEADER = /^PuTTY-User-Key-File-([23]):[ \t]*([^\r\n]+)\r?$/m;
 
@@ -10,7 +10,7 @@ export const puttyPpk: FormatDetector = {
   severity: 'critical',
   confidence: 'high',
   files: '*.ppk',
-  appliesTo: (path) => baseName(path).endsWith('.ppk'),
+  appliesTo: (f) => f.base.endsWith('.ppk'),
   detect(text) {
     const header = HEADER.exec(text);
     if (header === null) return [];

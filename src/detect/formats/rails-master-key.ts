@@ -1,5 +1,5 @@
 // Rails master key (config/master.key, config/credentials/<env>.key): the 32-hex key that decrypts credentials.yml.enc.
-import { normalPath, type FormatDetector } from './format.ts';
+import { type FormatDetector } from './format.ts';
 
 const KEY = /^\s{0,3}([0-9a-f]{32})\s{0,3}$/;
 
@@ -10,8 +10,8 @@ export const railsMasterKey: FormatDetector = {
   severity: 'critical',
   confidence: 'high',
   files: 'config/master.key, config/credentials/*.key',
-  appliesTo: (path) => {
-    const p = normalPath(path);
+  appliesTo: (f) => {
+    const p = f.path;
     return p.endsWith('/config/master.key') || /\/config\/credentials\/[^/]+\.key$/.test(p);
   },
   detect(text) {

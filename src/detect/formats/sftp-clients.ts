@@ -1,6 +1,6 @@
 // Editor FTP/SFTP plug-in settings that keep passwords in clear: Sublime SFTP, VS Code SFTP, Atom remote-ftp/-sync.
 import { judgeValue } from '../plausibility.ts';
-import { baseName, normalPath, type FormatDetector, type FormatHit } from './format.ts';
+import { type FormatDetector, type FormatHit } from './format.ts';
 import { jsonSecretFields } from './json-strings.ts';
 
 const SPEC = {
@@ -17,14 +17,14 @@ export const sftpClients: FormatDetector = {
   severity: 'high',
   confidence: 'medium',
   files: 'sftp-config.json, .vscode/sftp.json, .ftpconfig, .remote-sync.json, deploy-config.json',
-  appliesTo: (path) => {
-    const n = baseName(path);
+  appliesTo: (f) => {
+    const n = f.base;
     return (
       n === 'sftp-config.json' ||
       n === '.ftpconfig' ||
       n === '.remote-sync.json' ||
       n === 'ftp-sync.json' ||
-      (n === 'sftp.json' && normalPath(path).includes('/.vscode/'))
+      (n === 'sftp.json' && f.path.includes('/.vscode/'))
     );
   },
   detect(text) {

@@ -1,5 +1,5 @@
 // /etc/shadow and BSD master.passwd: `user:hash:…` lines with a crypt(3) hash (locked and empty entries skipped).
-import { baseName, normalPath, type FormatDetector, type FormatHit } from './format.ts';
+import { type FormatDetector, type FormatHit } from './format.ts';
 
 const CRYPT = /^!?(?:\$(?:1|2[abxy]?|5|6|y|gy|7|sha1|md5)\$[./0-9A-Za-z$=,-]{8,200}|[./0-9A-Za-z]{13})$/;
 
@@ -10,14 +10,14 @@ export const shadow: FormatDetector = {
   severity: 'high',
   confidence: 'high',
   files: 'shadow, shadow-, gshadow, master.passwd, etc/passwd with hashes',
-  appliesTo: (path) => {
-    const n = baseName(path);
+  appliesTo: (f) => {
+    const n = f.base;
     return (
       n === 'shadow' ||
       n === 'shadow-' ||
       n === 'gshadow' ||
       n === 'master.passwd' ||
-      ((n === 'passwd' || n === 'passwd-') && normalPath(path).includes('/etc/'))
+      ((n === 'passwd' || n === 'passwd-') && f.path.includes('/etc/'))
     );
   },
   detect(text) {
