@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench: engine throughput on eslint's working tree, start-up and small-scan wall times, then git figures.
+// npm run bench: engine throughput on eslint's working tree, start-up and small-scan wall times, git and image figures.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,6 +113,30 @@ if (existsSync(gitBench) && !process.argv.includes('--no-git')) {
     results.git = JSON.parse(r.stdout);
   } catch {
     results.git = r.stdout.trim();
+  }
+}
+// 4. Image figures (issue 10): scan image throughput vs the gzip -dc floor, peak RSS at two image sizes.
+// 5. Kubernetes figures (issue 11): 10,000 objects on stdin and live from a real API server, against kubectl alone
+//    (needs the cached kube-apiserver, scripts/kube-build.sh; it takes a couple of minutes).
+// 6. Respond figures (issues 8, 9): time to contain against moto, audit wall time vs its floor, staged start-up
+//    (KEYSPILL_BENCH_BASELINE=other/bin/run.js compares it with another build).
+// Each runs as its own script; --no-image / --no-k8s / --no-respond skip one.
+for (const [name, script] of [
+  ['image', 'bench-image.mjs'],
+  ['k8s', 'bench-k8s.ts'],
+  ['respond', 'bench-respond.ts'],
+]) {
+  const file = join(repo, 'scripts', script);
+  if (!existsSync(file) || process.argv.includes(`--no-${name}`)) continue;
+  const r = spawnSync(process.execPath, [file, '--json'], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    results[name] = JSON.parse(r.stdout);
+  } catch {
+    results[name] = r.stdout.trim() || `failed (exit ${r.status})`;
   }
 }
 console.log(JSON.stringify(results, null, 2));

@@ -89,6 +89,18 @@ export class RemoteError extends KeyspillError {
   }
 }
 
+/** Another run holds what this one needs (an incident's lock): exit 3, naming the holder. */
+export class LockedError extends KeyspillError {
+  readonly holder: Readonly<Record<string, string>>;
+  constructor(message: string, hint: string, holder: Readonly<Record<string, string>>) {
+    super(message, EXIT.failed, { hint });
+    this.holder = holder;
+  }
+  override details(): Record<string, string> {
+    return { ...this.holder };
+  }
+}
+
 /** The run was interrupted (Ctrl-C) before it could finish: exit 130. */
 export class InterruptedError extends KeyspillError {
   constructor(message = 'interrupted', hint?: string) {

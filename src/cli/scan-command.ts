@@ -83,6 +83,7 @@ export abstract class ScanCommand extends BaseCommand<Json> {
         includeBinary: flags['include-binary'],
         minConfidence: flags['min-confidence'],
         makeSource,
+        toolVersion: this.config.version,
         configFiles: extra.configFiles,
         signal: controller.signal,
         ...(showProgress
@@ -111,9 +112,11 @@ export abstract class ScanCommand extends BaseCommand<Json> {
       if (flags.output !== undefined) writeFileSync(resolve(process.cwd(), flags.output), report);
       else if (!this.jsonEnabled()) await new Promise<void>((r) => process.stdout.write(report, () => r()));
       this.setExitCode(outcome.exitCode);
-      const value = reportValue(outcome.result, { ...renderOptions, color: false });
-      if (flags.save && outcome.result.findings.length > 0)
-        await this.saveFindings(flags, outcome.result, value);
+      // The report as a value is only needed for the --json envelope and --save (building it scrubs every string).
+      const save = flags.save && outcome.result.findings.length > 0;
+      const value =
+        this.jsonEnabled() || save ? reportValue(outcome.result, { ...renderOptions, color: false }) : null;
+      if (save) await this.saveFindings(flags, outcome.result, value);
       return value;
     } finally {
       process.removeListener('SIGINT', onSigint);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { parsePrefixLine, prefixObjectSchema } from '../catalog/prefix-schema.ts';
 import { parseSize } from './size.ts';
-import type { Config } from './types.ts';
+import { EMPTY_RESPOND, type Config } from './types.ts';
 
 // A repository's .keyspill.yaml is read automatically, so it is untrusted input: every list and string is bounded.
 const text = (max: number) => z.string().max(max, `at most ${max} characters`);
@@ -26,6 +26,38 @@ const configSchema = z
       .strict()
       .default({ paths: [], regexes: [], stopwords: [] }),
     maxFileSize: z.union([text(32), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)]).optional(),
+    respond: z
+      .object({
+        runbooks: text(4096).optional(),
+        knownCidrs: list(text(64), 1000).default([]),
+        regions: z
+          .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'))
+          .default([]),
+        usedRegions: list(text(32), 100).default([]),
+        notify: z
+          .array(
+            z.discriminatedUnion('type', [
+              z.object({ type: z.literal('slack'), url: z.string().url() }).strict(),
+              z
+                .object({
+                  type: z.literal('pagerduty'),
+                  routingKey: z.string().min(1),
+                  url: z.string().url().optional(),
+                })
+                .strict(),
+              z
+                .object({
+                  type: z.literal('webhook'),
+                  url: z.string().url(),
+                  secretEnv: z.string().optional(),
+                })
+                .strict(),
+            ]),
+          )
+          .default([]),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -84,5 +116,15 @@ export function parseConfig(text: string, file: string, path: string = file): Co
     disable: c.disable,
     allowlist: c.allowlist,
     maxFileSize,
+    respond:
+      c.respond === undefined
+        ? EMPTY_RESPOND
+        : {
+            runbooks: c.respond.runbooks === undefined ? undefined : resolve(base, c.respond.runbooks),
+            knownCidrs: c.respond.knownCidrs,
+            regions: c.respond.regions,
+            usedRegions: c.respond.usedRegions,
+            notify: c.respond.notify,
+          },
   };
 }

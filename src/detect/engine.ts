@@ -342,15 +342,16 @@ export function scanFragment(
   const result: FragmentResult = { matches: [], cutShort: [], suppressed: { rule: 0, config: 0 } };
   const index = new LineIndex(fragment.text);
   const firstLine = (fragment.firstLine ?? 1) - 1;
+  const shift = (fragment.firstColumn ?? 1) - 1;
   const place = (start: number, end: number): Span => {
     const a = index.position(start);
     const b = index.position(end);
     return {
       offset: start,
       line: a.line + firstLine,
-      column: a.column,
+      column: a.line === 1 ? a.column + shift : a.column,
       endLine: b.line + firstLine,
-      endColumn: b.column,
+      endColumn: b.line === 1 ? b.column + shift : b.column,
       lineText: index.lineText(a.lineStart),
     };
   };

@@ -48,12 +48,31 @@ export function spawnGit(
   ctx: GitContext,
   args: readonly string[],
 ): { child: GitChild; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn('git', args, { cwd: ctx.cwd, env: ctx.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group (not on Windows): an abort stops git and anything git started (a textconv filter, a
+  // helper) that still holds its output pipe.
+  const group = process.platform !== 'win32';
+  const child = spawn('git', args, {
+    cwd: ctx.cwd,
+    env: ctx.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: group,
+  });
   const signal = ctx.signal;
   if (signal !== undefined) {
+    const kill = (sig: NodeJS.Signals): void => {
+      try {
+        if (group && child.pid !== undefined) process.kill(-child.pid, sig);
+        else child.kill(sig);
+      } catch {
+        // Already gone.
+      }
+    };
     const stop = (): void => {
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 500).unref();
+      kill('SIGTERM');
+      setTimeout(() => kill('SIGKILL'), 500).unref();
+      // Do not wait for pipes a stray descendant may hold: the process has been told to end.
+      child.stdout.destroy();
+      child.stderr.destroy();
     };
     if (signal.aborted) stop();
     else {

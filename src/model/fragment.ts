@@ -15,6 +15,8 @@ export interface Fragment {
   readonly lines?: readonly (readonly [number, number])[];
   /** Line number of the first line of `text` in the original file (default 1). */
   readonly firstLine?: number;
+  /** Column of the first character of `text` in its line (default 1): a window may start in the middle of a line. */
+  readonly firstColumn?: number;
   /**
    * A window of a large item: only matches starting before this offset of `text` are reported (the next window,
    * which starts there, reports the rest, so a match in the overlap is found once and never cut).

@@ -62,7 +62,7 @@ function json(p: GitProvenance): Json {
     path: p.path,
     introduced: p.introduced === undefined ? null : commitRef(p.introduced),
     seenIn: p.seenIn.map(commitRef),
-    atHead: p.atHead,
+    atHead: p.atHead ?? null,
   };
   if (p.refs !== undefined) out['refs'] = [...p.refs];
   return out;
@@ -73,7 +73,7 @@ function sarifProperties(p: GitProvenance): JsonObject {
     ...(p.introduced === undefined
       ? {}
       : { commit: p.introduced.commit, author: p.introduced.author, date: p.introduced.date }),
-    atHead: p.atHead,
+    ...(p.atHead === undefined ? {} : { atHead: p.atHead }),
   };
 }
 
@@ -97,8 +97,9 @@ const gitProvenanceSchema: JsonObject = {
       items: { $ref: '#/$defs/commitRef' },
     },
     atHead: {
-      description: 'True when the blob is still present at HEAD; false when it is only in history.',
-      type: 'boolean',
+      description:
+        'True when the blob is still present at HEAD; false when it is only in history; null when the scan was interrupted before this was known.',
+      oneOf: [{ type: 'boolean' }, { type: 'null' }],
     },
     refs: {
       description: 'Refs from which the introducing commit is reachable, when known.',
@@ -126,14 +127,16 @@ const commitRefSchema: JsonObject = {
 export const gitView: ProvenanceView<GitProvenance> = {
   place: (p) => p.path,
   tags: (p) =>
-    p.atHead
-      ? [{ text: 'still at HEAD', style: 'alert' }]
-      : [{ text: 'not at HEAD: history or other refs only', style: 'warn' }],
+    p.atHead === undefined
+      ? [{ text: 'HEAD status unknown (the scan was interrupted)', style: 'warn' }]
+      : p.atHead
+        ? [{ text: 'still at HEAD', style: 'alert' }]
+        : [{ text: 'not at HEAD: history or other refs only', style: 'warn' }],
   details,
   sarif: { underSourceRoot: true, properties: sarifProperties },
   csv: (p) => ({ commit: p.introduced?.commit ?? '' }),
   json,
   schema: { ref: 'gitProvenance', defs: { gitProvenance: gitProvenanceSchema, commitRef: commitRefSchema } },
-  exposure: (p) => ({ uncommitted: false, note: p.atHead ? undefined : HISTORY_NOTE }),
+  exposure: (p) => ({ uncommitted: false, note: p.atHead === true ? undefined : HISTORY_NOTE }),
   firstSeen: (p) => p.introduced?.date,
 };

@@ -3,9 +3,11 @@ import type { Json, JsonObject } from '../model/json.ts';
 import type { Provenance } from '../model/provenance.ts';
 import { fileView } from './file.ts';
 import { gitView } from './git.ts';
+import { k8sView } from './k8s.ts';
 import { stagedView } from './staged.ts';
 import { stdinView } from './stdin.ts';
-import type { Exposure, ProvenanceView, Styled, StyledLine } from './view.ts';
+import { imageView } from './image.ts';
+import type { CsvProvenanceColumn, Exposure, ProvenanceView, Styled, StyledLine } from './view.ts';
 
 export type ProvenanceKind = Provenance['kind'];
 
@@ -16,6 +18,8 @@ export const PROVENANCE_VIEWS: Views = {
   stdin: stdinView,
   git: gitView,
   staged: stagedView,
+  image: imageView,
+  k8s: k8sView,
 };
 
 /** The view of `p`'s kind (the one cast the correlated union needs lives here). */
@@ -29,9 +33,13 @@ export const details = (p: Provenance): readonly StyledLine[] => viewOf(p).detai
 export const provenanceJson = (p: Provenance): Json => viewOf(p).json(p);
 export const exposure = (p: Provenance): Exposure => viewOf(p).exposure(p);
 export const firstSeen = (p: Provenance): string | undefined => viewOf(p).firstSeen(p);
-export const sarifUnderSourceRoot = (p: Provenance): boolean => viewOf(p).sarif.underSourceRoot;
+export const sarifUnderSourceRoot = (p: Provenance): boolean => {
+  const under = viewOf(p).sarif.underSourceRoot;
+  return typeof under === 'function' ? under(p) : under;
+};
 export const sarifProperties = (p: Provenance): JsonObject | undefined => viewOf(p).sarif.properties(p);
-export const csvColumns = (p: Provenance): { readonly commit: string } => viewOf(p).csv(p);
+export const csvColumns = (p: Provenance): Readonly<Partial<Record<CsvProvenanceColumn, string>>> =>
+  viewOf(p).csv(p);
 
 /** The report schema's `provenance` definition and each kind's branches, from the views (scripts/build-schema.ts). */
 export function provenanceSchemaDefs(): Record<string, JsonObject> {

@@ -8,6 +8,20 @@ export type Styled = string | { readonly text: string; readonly style: 'bold' | 
 /** One line of styled parts. */
 export type StyledLine = readonly Styled[];
 
+/** The provenance columns of the CSV report, after the common ones; each view fills those it has a value for. */
+export const CSV_PROVENANCE_COLUMNS = [
+  'commit',
+  'image',
+  'manifestDigest',
+  'platform',
+  'layerIndex',
+  'layerDigest',
+  'createdBy',
+  'visibility',
+] as const;
+
+export type CsvProvenanceColumn = (typeof CSV_PROVENANCE_COLUMNS)[number];
+
 /** What remediation advice a place calls for. */
 export interface Exposure {
   /** Not committed or published yet (a staged change): keeping it out is the fix. */
@@ -23,13 +37,13 @@ export interface ProvenanceView<P extends Provenance> {
   tags(p: P): readonly Styled[];
   /** Extra lines under the place in the text report (who introduced it, where else it is). */
   details(p: P): readonly StyledLine[];
-  /** SARIF: whether the location's URI is relative to the source root, and result properties. */
+  /** SARIF: whether the location's URI is relative to the source root (per kind, or per place), and result properties. */
   readonly sarif: {
-    readonly underSourceRoot: boolean;
+    readonly underSourceRoot: boolean | ((p: P) => boolean);
     properties(p: P): JsonObject | undefined;
   };
   /** The CSV columns this kind fills (a column it has no value for is empty). */
-  csv(p: P): { readonly commit: string };
+  csv(p: P): Readonly<Partial<Record<CsvProvenanceColumn, string>>>;
   /** The JSON form, with a fixed key order (objects are built, never spread). */
   json(p: P): Json;
   /** The JSON Schema of `json`: `$defs` entries, the first named `ref` being this kind's branch. */

@@ -2,6 +2,7 @@
 import type { Finding, Location } from '../model/match.ts';
 import type { ScanResult } from '../model/result.ts';
 import { csvColumns } from '../provenance/registry.ts';
+import { CSV_PROVENANCE_COLUMNS } from '../provenance/view.ts';
 import { shownPath } from './place.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
@@ -18,6 +19,7 @@ export const CSV_COLUMNS = [
   'provenance',
   'commit',
   'identifier',
+  ...CSV_PROVENANCE_COLUMNS.filter((c) => c !== 'commit'),
   'confidence',
 ] as const;
 
@@ -32,6 +34,7 @@ export function csvCell(value: string | number): string {
 }
 
 function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[] {
+  const columns = csvColumns(l.provenance);
   const cells: (string | number)[] = [
     f.fingerprint,
     f.ruleId,
@@ -42,10 +45,11 @@ function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[]
     l.column,
     f.redacted,
     l.provenance.kind,
-    csvColumns(l.provenance).commit,
+    columns.commit ?? '',
     f.identifier ?? '',
-    f.confidence,
   ];
+  for (const c of CSV_PROVENANCE_COLUMNS) if (c !== 'commit') cells.push(columns[c] ?? '');
+  cells.push(f.confidence);
   if (showSecrets) cells.push(f.secret);
   return cells;
 }

@@ -18,9 +18,32 @@ export function scrubber(result: ScanResult, showSecrets: boolean): (text: strin
     .map((f) => [f.secret, f.redacted] as const)
     .sort((a, b) => b[0].length - a[0].length);
   if (pairs.length === 0) return (text) => text;
+  // Secrets indexed by their first k characters: one pass over each text whatever the number of findings (a
+  // live cluster can give thousands), instead of one search per finding and text.
+  const k = Math.min(8, ...pairs.map(([secret]) => secret.length));
+  const byPrefix = new Map<string, (readonly [string, string])[]>();
+  for (const pair of pairs) {
+    const key = pair[0].slice(0, k);
+    const list = byPrefix.get(key);
+    if (list === undefined) byPrefix.set(key, [pair]);
+    else list.push(pair);
+  }
   return (text) => {
-    let out = text;
-    for (const [secret, redacted] of pairs) if (out.includes(secret)) out = out.split(secret).join(redacted);
-    return out;
+    let out: string[] | undefined;
+    let copied = 0;
+    for (let i = 0; i + k <= text.length;) {
+      const candidates = byPrefix.get(text.slice(i, i + k));
+      const hit = candidates?.find(([secret]) => text.startsWith(secret, i));
+      if (hit === undefined) {
+        i++;
+        continue;
+      }
+      (out ??= []).push(text.slice(copied, i), hit[1]);
+      i += hit[0].length;
+      copied = i;
+    }
+    if (out === undefined) return text;
+    out.push(text.slice(copied));
+    return out.join('');
   };
 }

@@ -18,7 +18,8 @@ import type { Confidence } from '../model/rule.ts';
 import { shownPath } from '../report/place.ts';
 import type { ScanResult } from '../model/result.ts';
 import { loadActiveRuleset } from '../catalog/active.ts';
-import type { ContentPolicy } from '../sources/content.ts';
+import { OVERLAP_BYTES, WINDOW_BYTES, type ContentPolicy } from '../sources/content.ts';
+import { rulesetKey } from '../state/blob-cache.ts';
 import type { Source } from '../sources/types.ts';
 import { scanSource, type Progress } from './pipeline.ts';
 
@@ -40,11 +41,19 @@ export interface ExecuteScanOptions {
   readonly includeBinary: boolean;
   /** Findings below this confidence are hidden and counted in summary.suppressed.lowConfidence (default medium). */
   readonly minConfidence?: Confidence | undefined;
-  readonly makeSource: (policy: ContentPolicy) => Source | Promise<Source>;
+  readonly makeSource: (policy: ContentPolicy, context: SourceContext) => Source | Promise<Source>;
+  /** keyspill's version: part of the scan cache's key (a new engine starts a new cache). */
+  readonly toolVersion?: string;
   /** Where .keyspill.yaml, .keyspillignore and the baseline are read (default this disk; --config-from REF). */
   readonly configFiles?: ConfigFiles | undefined;
   readonly onProgress?: (p: Progress) => void;
   readonly signal: AbortSignal;
+}
+
+/** What a source may need from the scan it belongs to. */
+export interface SourceContext {
+  /** A hash of everything that decides what scanning a given blob finds (the scan cache's key; computed on demand). */
+  rulesetKey(): string;
 }
 
 export interface ExecuteScanResult {
@@ -155,14 +164,30 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
   const ignored =
     (await readFingerprints(files, ignoreFile, 'ignore file', parseIgnoreFile, o.ignoreFile !== undefined)) ??
     new Set<string>();
+  // A baseline that does not exist yet (a CI check set up before the first baseline is committed, or one read
+  // --config-from a base branch that has none) applies nothing, and the summary says so.
+  const baselinePath = o.baselineFile === undefined ? undefined : resolve(o.cwd, o.baselineFile);
   const baseline =
-    o.baselineFile === undefined
+    baselinePath === undefined
       ? undefined
-      : await readFingerprints(files, resolve(o.cwd, o.baselineFile), 'baseline', parseBaseline, true);
+      : await readFingerprints(files, baselinePath, 'baseline', parseBaseline, false);
+  const baselineNote =
+    baselinePath !== undefined && baseline === undefined
+      ? `baseline ${o.baselineFile} not found${files.revision === undefined ? '' : ` in ${files.revision}`}: none applied, every finding counts as new (write one with --write-baseline)`
+      : undefined;
   const baselineOut = o.writeBaselineFile === undefined ? undefined : resolve(o.cwd, o.writeBaselineFile);
   if (baselineOut !== undefined) assertWritable(baselineOut, '--write-baseline');
 
-  const source = await o.makeSource({ maxFileSize, includeBinary: o.includeBinary });
+  const policy: ContentPolicy = { maxFileSize, includeBinary: o.includeBinary };
+  const source = await o.makeSource(policy, {
+    rulesetKey: () =>
+      rulesetKey({
+        version: o.toolVersion ?? '',
+        rules: spec,
+        policy,
+        windows: [WINDOW_BYTES, OVERLAP_BYTES],
+      }),
+  });
   const out = await scanSource({
     source,
     ruleset,
@@ -175,15 +200,22 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
   });
 
   if (baselineOut !== undefined && !out.interrupted) writeBaseline(baselineOut, out.beforeBaseline);
+  const result =
+    baselineNote === undefined
+      ? out.result
+      : {
+          ...out.result,
+          summary: { ...out.result.summary, notes: [baselineNote, ...out.result.summary.notes] },
+        };
   // Writing the baseline accepts the findings: that run succeeded (unless it could not scan everything).
   const exitCode = out.interrupted
     ? EXIT.interrupted
-    : out.result.findings.length > 0 && baselineOut === undefined
+    : result.findings.length > 0 && baselineOut === undefined
       ? o.findingsExitCode
-      : out.result.summary.incomplete
+      : result.summary.incomplete
         ? EXIT.failed
         : EXIT.clean;
-  return { exitCode, result: out.result, workerFragments: out.workerFragments };
+  return { exitCode, result, workerFragments: out.workerFragments };
 }
 
 /** Fails before a long scan, not after it, when `file` cannot be written (a missing folder, no permission). */

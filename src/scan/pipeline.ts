@@ -93,6 +93,9 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
           lastProgress = now();
           o.onProgress({ items, bytes, matches: matches.length });
         }
+      } else if (ev.type === 'cached') {
+        items++;
+        bytes += ev.bytes;
       } else if (ev.type === 'skip') {
         skip(ev.skipped, ev.incomplete);
       } else {
@@ -131,6 +134,13 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
       ? { kept: afterIgnore.kept, dropped: 0 }
       : withoutKnown(afterIgnore.kept, o.baseline);
   if (cutShort.length > 0) incomplete = true;
+  if (o.source.complete !== undefined) {
+    const unfinishedPaths = new Set([
+      ...cutShort.map((c) => c.path),
+      ...skippedItems.filter((s) => s.reason === 'scan-error').map((s) => s.path),
+    ]);
+    notes.push(...(await o.source.complete({ interrupted: o.signal.aborted, unfinishedPaths })));
+  }
   if (o.signal.aborted)
     notes.unshift(
       'interrupted: the scan stopped early, so this report is partial (it covers what was scanned)',

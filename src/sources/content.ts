@@ -102,8 +102,11 @@ async function* archiveEvents(
     const member =
       m.name === '' ? item.member : item.member === undefined ? m.name : `${item.member}!/${m.name}`;
     const inner: ContentItem = { ...item, ...(member === undefined ? {} : { member }) };
-    if (m.type === 'skip') yield memberSkip(inner, m.reason, m.detail, m.incomplete);
-    else yield* contentEvents(m.bytes, policy, inner, { ...nesting, depth: nesting.depth + 1 });
+    if (m.type === 'skip') {
+      yield memberSkip(inner, m.reason, m.detail, m.incomplete);
+      // Damage and bombs stop the archive: say it where every report shows it, not only in the skip list.
+      if (m.incomplete) yield { type: 'note', note: `${shown(inner)}: ${m.detail}`, incomplete: true };
+    } else yield* contentEvents(m.bytes, policy, inner, { ...nesting, depth: nesting.depth + 1 });
   }
 }
 
@@ -233,6 +236,8 @@ export async function* streamContent(
   let detected: Detected | undefined;
   let decided = false;
   let line = 1;
+  /** Column (UTF-16 units, 1-based) where the next window starts in its line. */
+  let column = 1;
   let windows = 0;
 
   const joined = (): Uint8Array => {
@@ -246,6 +251,7 @@ export async function* streamContent(
       provenance: item.provenance,
       ...(item.member === undefined ? {} : { member: item.member }),
       ...(line === 1 ? {} : { firstLine: line }),
+      ...(column === 1 ? {} : { firstColumn: column }),
       ...(reportBefore === undefined ? {} : { reportBefore }),
       ...(item.lines === undefined ? {} : { lines: item.lines }),
     };
@@ -262,6 +268,8 @@ export async function* streamContent(
     const tail = decode(buf.subarray(next, end), detected!.encoding);
     const event = fragment(head + tail, next, head.length);
     line += countNewlines(head);
+    const lastNewline = head.lastIndexOf('\n');
+    column = lastNewline === -1 ? column + head.length : head.length - lastNewline;
     parts = [buf.subarray(next)];
     buffered = buf.length - next;
     return event;

@@ -3,8 +3,8 @@
 // Paths are kept as bytes: a file or folder name that is not valid UTF-8 is read like any other and shown with
 // escapes (`caf\xe9.env`). Credential files that .gitignore keeps out of git (.env, .npmrc, id_rsa…) are scanned
 // anyway, and counted: a folder scan is about what is on disk.
-import type { Stats } from 'node:fs';
-import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readdir, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { SkipReason } from '../model/result.ts';
@@ -19,6 +19,8 @@ export interface DirSourceOptions {
   /** Honour .gitignore files (default); --no-ignore turns it off. */
   readonly useGitignore: boolean;
   readonly policy: ContentPolicy;
+  /** Only files whose name passes are read when walking a folder (files named as a PATH always are). */
+  readonly accept?: ((name: string) => boolean) | undefined;
 }
 
 interface IgnoreLevel {
@@ -71,6 +73,13 @@ function under(root: Buffer, p: Buffer): boolean {
   );
 }
 
+/** True when the open file starts like an archive (zip, gzip, tar). */
+async function isArchive(fh: FileHandle): Promise<boolean> {
+  const head = Buffer.alloc(512);
+  const { bytesRead } = await fh.read(head, 0, 512, 0);
+  return archiveKind(head.subarray(0, bytesRead)) !== undefined;
+}
+
 function errCode(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
@@ -113,37 +122,35 @@ export function dirSource(o: DirSourceOptions): Source {
   /** Credential files scanned although a .gitignore excludes them (named in a note at the end). */
   const keptDespiteIgnore: string[] = [];
 
-  async function* file(abs: Buffer, size: number): AsyncGenerator<SourceEvent> {
+  /** One file: opened first (O_NONBLOCK: a FIFO swapped in cannot block us), then checked and sized by its handle. */
+  async function* file(abs: Buffer): AsyncGenerator<SourceEvent> {
     const path = shown(abs);
     const item = { path, provenance: { kind: 'file', path } } as const;
-    const tooLarge = sizeSkip(size, o.policy, item);
-    if (tooLarge !== undefined) {
-      yield tooLarge;
-      return;
-    }
     let fh;
+    let size: number;
     try {
-      // Open then check, so a file replaced by a FIFO between stat and read cannot block us.
-      fh = await open(abs, 'r');
+      fh = await open(abs, constants.O_RDONLY | constants.O_NONBLOCK);
       const st = await fh.stat();
       if (!st.isFile()) {
         await fh.close();
         yield skip(abs, 'special-file', 'not a regular file', false);
         return;
       }
+      size = st.size;
     } catch (e) {
       await fh?.close();
       yield skip(abs, 'unreadable', errCode(e), true);
       return;
     }
+    const tooLarge = sizeSkip(size, o.policy, item);
+    if (tooLarge !== undefined) {
+      await fh.close();
+      yield tooLarge;
+      return;
+    }
     try {
       // Archives are opened in memory (up to --max-file-size); other large files stream in windows.
-      const head = Buffer.alloc(512);
-      const { bytesRead } = await fh.read(head, 0, 512, 0);
-      if (
-        size <= (o.policy.windowBytes ?? WINDOW_BYTES) ||
-        archiveKind(head.subarray(0, bytesRead)) !== undefined
-      ) {
+      if (size <= (o.policy.windowBytes ?? WINDOW_BYTES) || (await isArchive(fh))) {
         yield* contentEvents(await readFile(fh), o.policy, item);
       } else {
         // Large files stream in windows: memory stays bounded whatever their size.
@@ -174,7 +181,7 @@ export function dirSource(o: DirSourceOptions): Source {
       return;
     }
     const st = await stat(target);
-    if (st.isFile()) yield* file(abs, st.size);
+    if (st.isFile()) yield* file(abs);
     else yield skip(abs, 'symlink', 'link to a folder inside the root (scanned at its real path)', false);
   }
 
@@ -233,20 +240,14 @@ export function dirSource(o: DirSourceOptions): Source {
         const child = yield* enter(abs, frame.levels);
         if (child !== undefined) stack.push(child);
       } else if (entry.kind === 'file') {
+        if (o.accept !== undefined && !o.accept(showBytes(entry.name))) continue;
         if (isIgnored) {
           if (!isCredentialFile(showBytes(entry.name))) continue;
           keptDespiteIgnore.push(shown(abs));
         }
-        let size: number;
-        try {
-          size = (await stat(abs)).size;
-        } catch (e) {
-          yield skip(abs, 'unreadable', errCode(e), true);
-          continue;
-        }
-        yield* file(abs, size);
+        yield* file(abs);
       } else if (entry.kind === 'link') {
-        if (isIgnored) continue;
+        if (isIgnored || (o.accept !== undefined && !o.accept(showBytes(entry.name)))) continue;
         yield* symlink(root, abs);
       } else {
         yield skip(abs, 'special-file', 'socket, FIFO or device', false);
@@ -282,7 +283,7 @@ export function dirSource(o: DirSourceOptions): Source {
           }
           yield* walk(root, signal);
         } else if (st.isFile()) {
-          yield* file(abs, st.size);
+          yield* file(abs);
         } else {
           yield skip(abs, 'special-file', 'not a regular file or folder', true);
         }

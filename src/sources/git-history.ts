@@ -19,6 +19,8 @@ import type { RevisionSpec } from '../model/revisions.ts';
 import type { Match } from '../model/match.ts';
 import type { GitProvenance } from '../model/provenance.ts';
 import type { Skipped } from '../model/result.ts';
+import { reasonOf } from '../errors.ts';
+import { loadBlobCache, saveBlobCache } from '../state/blob-cache.ts';
 import { AsyncQueue } from './async-queue.ts';
 import { contentEvents, sizeSkip, type ContentPolicy } from './content.ts';
 import type { Resolved, Source, SourceEvent } from './types.ts';
@@ -38,6 +40,8 @@ export interface GitHistoryOptions {
   readonly watch?: readonly string[];
   /** The revision configuration is read from (--config-from), said in a note. */
   readonly configFrom?: string | undefined;
+  /** The scan cache: blobs scanned clean (or binary) under the same ruleset are not read again. */
+  readonly cache?: { readonly dir: string; readonly key: string } | undefined;
 }
 
 /** One listed object, in the order its answer will come back: a blob to read, or an event to pass on. */
@@ -47,6 +51,19 @@ type Pending =
 
 const INTERRUPTED_ATTRIBUTION =
   'interrupted before attribution finished: findings are real but may lack their introducing commit, HEAD status or refs';
+
+/** The skip a binary blob gets, the same whether it was read now or is known from the cache. */
+function binarySkipFor(path: string, oid: string): SourceEvent {
+  return {
+    type: 'skip',
+    incomplete: false,
+    skipped: {
+      path,
+      reason: 'binary',
+      detail: `${shortBlob(oid)}: NUL byte in the first 8000 bytes (--include-binary to scan)`,
+    },
+  };
+}
 
 function blobLabel(oid: string): string {
   return `<blob ${oid.slice(0, 12)}>`;
@@ -81,7 +98,15 @@ function missingSkip(gitDir: string, oid: string, path: string): Skipped {
 
 /** Provenance of a blob before attribution (`resolve` fills in commits, HEAD and refs for blobs that matched). */
 function gitProvenance(repo: GitRepo, oid: string, path: string): GitProvenance {
-  return { kind: 'git', repo: repo.root, blob: oid, path, introduced: undefined, seenIn: [], atHead: false };
+  return {
+    kind: 'git',
+    repo: repo.root,
+    blob: oid,
+    path,
+    introduced: undefined,
+    seenIn: [],
+    atHead: undefined,
+  };
 }
 
 /** The events for one cat-file answer: fragments, or a skip (missing, corrupt, binary, too large). */
@@ -111,6 +136,14 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
   let revisions: Revisions | undefined;
   /** --all-objects: every commit in the object database, so attribution also walks unreachable ones. */
   const allCommits: string[] = [];
+  const cache = o.cache === undefined ? undefined : loadBlobCache(o.cache.dir, o.cache.key);
+  /** Blobs read and scanned this run, blobs skipped as binary, blobs with a match: what the cache learns. */
+  const readBlobs = new Map<string, string>();
+  const binaryBlobs = new Set<string>();
+  const matchedBlobs = new Set<string>();
+  /** Blobs that gave a skip besides binary (a too-large archive member, damage): scanned again next time. */
+  const partialBlobs = new Set<string>();
+  let fromCache = 0;
 
   /**
    * Lists the objects of the history (then, with --all-objects, every other object) and queues, in order, a
@@ -129,6 +162,15 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         provenance: gitProvenance(repo, l.oid, path),
       });
       if (tooLarge !== undefined) return event(tooLarge);
+      if (cache?.clean.has(l.oid) === true) {
+        fromCache++;
+        readBlobs.set(l.oid, path);
+        return event({ type: 'cached', bytes: l.size });
+      }
+      if (cache?.binary.has(l.oid) === true && !o.policy.includeBinary) {
+        binaryBlobs.add(l.oid);
+        return event(binarySkipFor(path, l.oid));
+      }
       queue.push({ kind: 'read', oid: l.oid, path });
       await cat.request(l.oid);
     };
@@ -233,7 +275,12 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         }
         const r = await cat.next();
         if (r === undefined) break;
-        yield* blobEvents(o, r, item.path);
+        for await (const ev of blobEvents(o, r, item.path)) {
+          if (ev.type === 'fragment' && r.kind === 'object') readBlobs.set(r.oid, item.path);
+          else if (ev.type === 'skip' && r.kind === 'object')
+            (ev.skipped.reason === 'binary' ? binaryBlobs : partialBlobs).add(r.oid);
+          yield ev;
+        }
       }
       await feeder;
       if (feedError !== undefined) throw feedError;
@@ -258,7 +305,39 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       yield* enumerate(signal);
     },
 
+    async complete(outcome) {
+      if (o.cache === undefined || cache === undefined) return [];
+      const notes: string[] = [];
+      if (cache.problem !== undefined) notes.push(`scan cache ignored (${cache.problem}); it was rebuilt`);
+      if (fromCache > 0)
+        notes.push(
+          `${fromCache} blob(s) were scanned clean by an earlier run with the same rules (scan cache): not read again`,
+        );
+      if (outcome.interrupted) return notes;
+      const clean = [...readBlobs].filter(
+        ([oid, path]) =>
+          !matchedBlobs.has(oid) && !partialBlobs.has(oid) && !outcome.unfinishedPaths.has(path),
+      );
+      try {
+        // Merge with what is on disk now (another run, or a submodule's scan, may have saved since we loaded).
+        const now = loadBlobCache(o.cache.dir, o.cache.key);
+        saveBlobCache(
+          o.cache.dir,
+          o.cache.key,
+          new Set([...now.clean, ...cache.clean, ...clean.map(([oid]) => oid)]),
+          new Set([...now.binary, ...cache.binary, ...binaryBlobs]),
+        );
+      } catch (e) {
+        notes.push(
+          `could not write the scan cache in ${o.cache.dir} (${reasonOf(e)}); pass --no-cache or --cache-dir DIR`,
+        );
+      }
+      return notes;
+    },
+
     async resolve(matches: Match[], signal: AbortSignal): Promise<Resolved> {
+      for (const m of matches)
+        if (m.location.provenance.kind === 'git') matchedBlobs.add(m.location.provenance.blob);
       if (revisions === undefined) return { matches, notes: [] };
       const blobs = new Set<string>();
       for (const m of matches)

@@ -128,6 +128,12 @@ export function superprojectSource(
       yield* parts[0]!.source.events(signal);
       if (!signal.aborted) yield* submoduleEvents(repo, undefined, 1, signal);
     },
+    async complete(outcome) {
+      const notes: string[] = [];
+      for (const part of parts)
+        if (part.source.complete !== undefined) notes.push(...(await part.source.complete(outcome)));
+      return notes;
+    },
     async resolve(matches: Match[], signal: AbortSignal): Promise<Resolved> {
       const out: Match[] = [];
       const notes: Resolved['notes'][number][] = [];

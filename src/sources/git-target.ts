@@ -17,6 +17,8 @@ export interface GitTarget {
     readonly configFrom?: string | undefined;
     /** Scan checked-out submodules' histories too (else they are only named in a note). */
     readonly recurseSubmodules?: boolean;
+    /** The scan cache (folder and ruleset key), or undefined for --no-cache. */
+    readonly cache?: { readonly dir: string; readonly key: string } | undefined;
   }): Promise<Source>;
   /** Configuration, ignore and baseline files as they are in `ref` (--config-from). */
   configFiles(ref: string): Promise<ConfigFiles>;

@@ -12,6 +12,8 @@ export type SourceEvent =
       /** A later window of an item already counted. */
       readonly continued?: boolean;
     }
+  /** An item scanned clean by an earlier run (the git scan cache): counted as scanned, not read again. */
+  | { readonly type: 'cached'; readonly bytes: number }
   | { readonly type: 'skip'; readonly skipped: Skipped; readonly incomplete: boolean }
   | { readonly type: 'note'; readonly note: string; readonly incomplete: boolean };
 
@@ -19,6 +21,12 @@ export type SourceEvent =
 export interface Resolved {
   readonly matches: Match[];
   readonly notes: readonly { readonly note: string; readonly incomplete: boolean }[];
+}
+
+export interface ScanOutcome {
+  readonly interrupted: boolean;
+  /** Paths whose scan was cut short by a rule's time budget or failed in the engine. */
+  readonly unfinishedPaths: ReadonlySet<string>;
 }
 
 export interface Source {
@@ -31,4 +39,9 @@ export interface Source {
    * blob to the commits and paths that introduced it) or fan a match out to several locations.
    */
   resolve?(matches: Match[], signal: AbortSignal): Promise<Resolved>;
+  /**
+   * Called last, with what the scan could not finish (paths whose scan was cut short or failed), so a source that
+   * remembers its work (the git scan cache) records only what was scanned in full. Returns notes for the summary.
+   */
+  complete?(outcome: ScanOutcome): Promise<readonly string[]>;
 }

@@ -59,6 +59,28 @@ test('a pull request that allowlists everything is counted, named, and judged by
   assert.equal(j.summary.suppressed['configAllowlist'], 0);
   assert.match(j.summary.notes.join('\n'), /configuration read from main \(--config-from\)/);
 
+  // The README's CI snippet passes --baseline; a base branch with no baseline yet applies none, and says so.
+  const noBase = runCli(
+    [
+      'scan',
+      'git',
+      '.',
+      '--since-commit',
+      'main',
+      '--config-from',
+      'main',
+      '--baseline',
+      '.keyspill-baseline.json',
+      '-f',
+      'json',
+    ],
+    { cwd: repo.dir, env: env() },
+  );
+  assert.equal(noBase.code, 1, noBase.stderr);
+  assert.match(
+    (JSON.parse(noBase.stdout) as Report).summary.notes.join('\n'),
+    /baseline \.keyspill-baseline\.json not found in main: none applied/,
+  );
   const bad = runCli(['scan', 'git', '.', '--config-from', 'no-such-branch'], { cwd: repo.dir, env: env() });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--config-from no-such-branch: no such commit/);

@@ -23,16 +23,17 @@ function slowLogGit(): { env: NodeJS.ProcessEnv; pidFile: string } {
     .map((d) => join(d, 'git'))
     .find((p) => existsSync(p))!;
   writeTree(bin, {
-    git: `#!/bin/sh\nif [ "$1" = log ]; then echo $$ > ${JSON.stringify(pidFile)}; exec sleep 60; fi\nexec ${JSON.stringify(real)} "$@"\n`,
+    // `log` starts a child that holds git's output pipe (as a textconv filter or a helper would) and waits for it.
+    git: `#!/bin/sh\nif [ "$1" = log ]; then sleep 60 & echo $! > ${JSON.stringify(pidFile)}; wait; exit 0; fi\nexec ${JSON.stringify(real)} "$@"\n`,
   });
   chmodSync(join(bin, 'git'), 0o755);
   return { env: { ...gitEnv(), PATH: `${bin}:${process.env['PATH']}` }, pidFile };
 }
 
+/** Running (a killed process waiting for its reaper, a zombie, no longer runs). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return false;
   }
@@ -82,6 +83,11 @@ test('an abort during attribution stops git within a second and the report says 
   assert.match(out.result.summary.notes.join('\n'), /interrupted: the scan stopped early/);
   assert.match(out.result.summary.notes.join('\n'), /interrupted before attribution finished/);
   assert.equal(out.result.findings.length, 1, 'what was found is still reported');
+  assert.equal(
+    (out.result.findings[0]!.locations[0]!.provenance as { atHead?: boolean }).atHead,
+    undefined,
+    'HEAD status is unknown, not "not at HEAD"',
+  );
 });
 
 test('Ctrl-C (SIGINT) to `keyspill scan git` during attribution: exit 130 within a second, a partial report', async () => {

@@ -1,5 +1,5 @@
 // Test helper: run the built CLI (bin/run.js → dist/) as a user would, capturing code and output.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,14 @@ export function runCli(
     cwd: o.cwd,
     input: o.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', KEYSPILL_STATE_DIR: TEST_STATE_DIR, ...o.env },
+    // A fresh scan cache per run unless the test names one: results never depend on an earlier test's scan.
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      KEYSPILL_STATE_DIR: TEST_STATE_DIR,
+      KEYSPILL_CACHE_DIR: mkdtempSync(join(TEST_STATE_DIR, 'cache-')),
+      ...o.env,
+    },
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -38,4 +45,38 @@ export function jsonResult<T>(r: CliResult): T {
     throw new Error(`envelope status ${envelope.status} != exit code ${r.code}`);
   if (!Array.isArray(envelope.warnings)) throw new Error('envelope has no warnings array');
   return envelope.result;
+}
+
+/**
+ * runCli without blocking this process: for tests whose servers live in the test process (the registry helper's
+ * proxy and token server, a fake Kubernetes API), which spawnSync would freeze.
+ */
+export function runCliAsync(
+  args: readonly string[],
+  o: { cwd: string; input?: string | Buffer; env?: Record<string, string | undefined>; timeoutMs?: number },
+): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: o.cwd,
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        KEYSPILL_STATE_DIR: TEST_STATE_DIR,
+        KEYSPILL_CACHE_DIR: mkdtempSync(join(TEST_STATE_DIR, 'cache-')),
+        ...o.env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(o.input ?? '');
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 120_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? (signal === null ? -1 : 128), stdout, stderr });
+    });
+  });
 }

@@ -171,7 +171,7 @@ async function ensureEtcd(): Promise<string> {
 }
 
 /** The cached kube-apiserver (and kubectl); runs scripts/kube-build.sh when they are missing. */
-async function ensureBinaries(): Promise<{ apiserver: string; kubectl: string }> {
+export async function ensureBinaries(): Promise<{ apiserver: string; kubectl: string }> {
   const printed = spawnSync('bash', [KUBE_BUILD_SCRIPT, '--print-dir'], { encoding: 'utf8' });
   const dir = printed.stdout.trim();
   if (printed.status !== 0 || dir === '')

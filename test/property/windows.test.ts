@@ -16,6 +16,8 @@ const LINES = [
   'x'.repeat(300),
   '',
   'naïve café ☕ 𝄞 text',
+  // A long line: windows start in the middle of it, so columns must carry over.
+  `${'y '.repeat(1300)}token AKIAQYLPMN5HFIQR7XYA ${'z '.repeat(1300)}`,
 ];
 
 test('windowed and whole scans agree (secrets straddling window edges included)', async () => {

@@ -469,23 +469,23 @@ test('csv: header, one row per location, RFC 4180 quoting and formula guard', ()
   const lines = out.split('\r\n');
   assert.equal(
     lines[0],
-    'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,confidence',
+    'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,image,manifestDigest,platform,layerIndex,layerDigest,createdBy,visibility,confidence',
   );
   assert.equal(lines.at(-1), '', 'every record ends with CRLF');
   assert.equal(
     lines[3],
-    `aws-access-key-id:0123456789abcdef,aws-access-key-id,aws-access-key,critical,deploy/old name.sh,4,1,AKIA…(20),git,${commit.commit},,high`,
+    `aws-access-key-id:0123456789abcdef,aws-access-key-id,aws-access-key,critical,deploy/old name.sh,4,1,AKIA…(20),git,${commit.commit},,,,,,,,,high`,
   );
   // The staged path starts with '=' and holds a quote, a comma and a newline.
-  assert.ok(out.includes(`,"'=HYPERLINK(""x""),a\nb.env",1,1,tok_…(22),staged,,,medium\r\n`), out);
+  assert.ok(out.includes(`,"'=HYPERLINK(""x""),a\nb.env",1,1,tok_…(22),staged,,,,,,,,,,medium\r\n`), out);
   assert.equal(
     REPORTERS.csv.render(empty, hidden),
-    'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,confidence\r\n',
+    'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,image,manifestDigest,platform,layerIndex,layerDigest,createdBy,visibility,confidence\r\n',
   );
   const withSecret = REPORTERS.csv.render(full, shown);
   assert.ok(
     withSecret.startsWith(
-      'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,confidence,secret\r\n',
+      'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,image,manifestDigest,platform,layerIndex,layerDigest,createdBy,visibility,confidence,secret\r\n',
     ),
   );
   assert.ok(withSecret.includes(`,"tok_Zx9""q,w\nerty=123456"\r\n`));

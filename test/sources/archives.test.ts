@@ -84,6 +84,13 @@ test('a zip bomb stops at the inflation budget: a counted skip with a clear note
     report.summary.skippedItems.some((s) => s.path === 'bomb.zip' && /zip bomb/.test(s.detail ?? '')),
     JSON.stringify(report.summary.skippedItems.slice(0, 3)),
   );
+
+  const text = runCli(['scan', 'dir', '.'], { cwd: root });
+  assert.match(
+    text.stdout,
+    /Note: bomb\.zip: .*a zip bomb\?/,
+    'the text report says it, not only the skip list',
+  );
 });
 
 test('a truncated tar.gz: the members before the damage are scanned, the damage is reported', async () => {

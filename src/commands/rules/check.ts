@@ -36,6 +36,7 @@ export default class RulesCheck extends BaseCommand<RulesCheckResult> {
         this.log(`FAIL ${r.file}: ${r.problems.length} problem(s)`);
         for (const p of r.problems) this.log(`  ${formatProblem(p)}`);
       }
+      for (const w of r.warnings) this.log(`warn ${formatProblem(w)}`);
     }
     if (!ok) this.setExitCode(EXIT.usage);
     return { ok, files };

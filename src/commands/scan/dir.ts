@@ -10,7 +10,7 @@ import type { Json } from '../../report/json.ts';
 export default class ScanDir extends ScanCommand {
   static override summary = 'Scan files and folders for leaked secrets.';
   static override description =
-    'Walks each PATH (default: the current folder), honouring .gitignore files unless --no-ignore. Dotfiles are scanned; .git/ internals are not (use `scan git`). Binaries and files over --max-file-size are skipped and counted. A PATH of "-" reads standard input.';
+    'Walks each PATH (default: the current folder), honouring .gitignore files unless --no-ignore. Dotfiles are scanned; .git/ internals are not (use `scan git`). Binaries and files over --max-file-size are skipped and counted. A PATH of "-" reads standard input. A YAML or JSON file holding a Kubernetes Secret with real data is reported as such (k8s-secret-manifest; `scan k8s` takes manifests fully apart).';
   static override examples = [
     '<%= config.bin %> scan dir',
     '<%= config.bin %> scan dir src config --format sarif --output keyspill.sarif',
@@ -50,14 +50,19 @@ export default class ScanDir extends ScanCommand {
         }),
       );
     }
-    const { dirSource } = await import('../../sources/dir.ts');
+    const [{ dirSource }, { withSecretManifests }] = await Promise.all([
+      import('../../sources/dir.ts'),
+      import('../../sources/k8s/secret-manifests.ts'),
+    ]);
     return this.scanWith(flags, root, (s) =>
-      dirSource({
-        paths,
-        cwd,
-        useGitignore: flags.ignore,
-        policy: s,
-      }),
+      withSecretManifests(
+        dirSource({
+          paths,
+          cwd,
+          useGitignore: flags.ignore,
+          policy: s,
+        }),
+      ),
     );
   }
 }

@@ -11,7 +11,7 @@ export default class ScanGit extends ScanCommand {
   static override description = [
     'Reads every unique blob of the history once (every ref by default: branches, tags, remote-tracking refs, refs/pull/* and the rest) and attributes each finding to the commit that introduced it, its path and line, and whether the secret is still at HEAD or lives only in history.',
     '--since-commit and --range scan only what those commits introduced (for CI). --staged scans only the lines the commit being made adds (for a pre-commit hook: see `keyspill hook install`).',
-    'Blobs over --max-file-size (alias --max-blob-size) and binaries are skipped and counted.',
+    'Blobs over --max-file-size (alias --max-blob-size) and binaries are skipped and counted. A YAML or JSON file holding a Kubernetes Secret with real data is reported as such (k8s-secret-manifest), in history and staged changes alike.',
   ].join('\n\n');
   static override examples = [
     '<%= config.bin %> scan git',
@@ -67,6 +67,17 @@ export default class ScanGit extends ScanCommand {
       default: false,
       exclusive: ['staged'],
     }),
+    cache: Flags.boolean({
+      summary:
+        'Remember the blobs scanned clean, so the next scan of this history reads only new ones (--no-cache: off).',
+      default: true,
+      allowNo: true,
+    }),
+    'cache-dir': Flags.string({
+      summary: 'Where the scan cache lives (default: ~/.cache/keyspill).',
+      helpValue: 'DIR',
+      env: 'KEYSPILL_CACHE_DIR',
+    }),
     'config-from': Flags.string({
       summary:
         'Read .keyspill.yaml, .keyspillignore and the baseline from this revision (e.g. the base branch in CI), not the scanned tree.',
@@ -82,11 +93,17 @@ export default class ScanGit extends ScanCommand {
 
   async run(): Promise<Json> {
     const { args, flags } = await this.parse(ScanGit);
-    const { openGitTarget } = await import('../../sources/git-target.ts');
+    const [{ openGitTarget }, { withSecretManifests }] = await Promise.all([
+      import('../../sources/git-target.ts'),
+      import('../../sources/k8s/secret-manifests.ts'),
+    ]);
     const target = await openGitTarget({ path: args.repo, cwd: process.cwd(), env: process.env });
     const jobFlags =
       flags['max-blob-size'] === undefined ? flags : { ...flags, 'max-file-size': flags['max-blob-size'] };
-    if (flags.staged) return this.scanWith(jobFlags, target.root, (policy) => target.staged(policy));
+    if (flags.staged)
+      return this.scanWith(jobFlags, target.root, async (policy) =>
+        withSecretManifests(await target.staged(policy)),
+      );
     const revisions: RevisionSpec =
       flags['since-commit'] !== undefined
         ? { kind: 'since', base: flags['since-commit'], tips: flags.branch ?? [] }
@@ -113,15 +130,23 @@ export default class ScanGit extends ScanCommand {
     return this.scanWith(
       jobFlags,
       target.root,
-      (policy) =>
-        target.history({
-          revisions,
-          allObjects: flags['all-objects'],
-          policy,
-          watch,
-          configFrom,
-          recurseSubmodules: flags['recurse-submodules'],
-        }),
+      async (policy, context) =>
+        withSecretManifests(
+          await target.history({
+            cache: flags.cache
+              ? {
+                  dir: (await import('../../state/blob-cache.ts')).resolveCacheDir(flags['cache-dir']),
+                  key: context.rulesetKey(),
+                }
+              : undefined,
+            revisions,
+            allObjects: flags['all-objects'],
+            policy,
+            watch,
+            configFrom,
+            recurseSubmodules: flags['recurse-submodules'],
+          }),
+        ),
       { configFiles },
     );
   }

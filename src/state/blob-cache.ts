@@ -1,0 +1,123 @@
+// The git scan cache: ids of blobs already scanned clean (or binary) under one ruleset, so a rescan never reads them.
+//
+// One file per ruleset hash (rules, allowlists, engine and content options): changing any of them starts a new
+// cache. It holds blob ids only: blobs with findings are not cached (they are scanned again, which keeps the report
+// exact and puts no secret, nor anything derived from one, on disk). Written to a temporary file then renamed, so
+// concurrent runs never see half a file; checksummed, so a damaged file is ignored (with a note), never trusted.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ensurePrivateDir } from './dir.ts';
+
+const MAGIC = 'keyspill-blob-cache';
+const VERSION = 1;
+/** Blob ids kept at most (SHA-1: 20 bytes each, so ~40 MB); past it the file keeps what the last scan saw. */
+export const MAX_CACHED_BLOBS = 2_000_000;
+
+/** Where caches live: the flag, `KEYSPILL_CACHE_DIR`, else the platform's per-user cache folder. */
+export function resolveCacheDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag !== undefined && flag !== '') return flag;
+  const fromEnv = env['KEYSPILL_CACHE_DIR'];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  const home = env['HOME'] ?? homedir();
+  if (process.platform === 'darwin') return join(home, 'Library', 'Caches', 'keyspill');
+  if (process.platform === 'win32')
+    return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'keyspill', 'Cache');
+  const xdg = env['XDG_CACHE_HOME'];
+  return join(xdg !== undefined && xdg !== '' ? xdg : join(home, '.cache'), 'keyspill');
+}
+
+/**
+ * A hash of everything that decides what a blob scan finds. The parts are built the same way from the same rule
+ * files every time (stable key order), so plain JSON is stable; a change anywhere starts a new cache.
+ */
+export function rulesetKey(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+export interface BlobCache {
+  readonly file: string;
+  /** Blob ids scanned clean earlier (hex). */
+  readonly clean: ReadonlySet<string>;
+  /** Blob ids skipped as binary earlier. */
+  readonly binary: ReadonlySet<string>;
+  /** Set when the file existed but could not be trusted (it is then ignored and rewritten). */
+  readonly problem: string | undefined;
+}
+
+function cacheFile(dir: string, key: string): string {
+  return join(dir, `blobs-${key}.bin`);
+}
+
+function parse(buf: Buffer, key: string): { clean: Set<string>; binary: Set<string> } {
+  const nl = buf.indexOf(0x0a);
+  if (nl < 0 || nl > 4096) throw new Error('no header');
+  const h = JSON.parse(buf.subarray(0, nl).toString('utf8')) as Record<string, unknown>;
+  if (h['magic'] !== MAGIC || h['version'] !== VERSION)
+    throw new Error('not a keyspill cache of this version');
+  if (h['ruleset'] !== key) throw new Error('made for another ruleset');
+  const width = h['oidBytes'];
+  const clean = h['clean'];
+  const binary = h['binary'];
+  if ((width !== 20 && width !== 32) || typeof clean !== 'number' || typeof binary !== 'number')
+    throw new Error('bad header');
+  const body = buf.subarray(nl + 1);
+  if (body.length !== (clean + binary) * width) throw new Error('truncated');
+  if (createHash('sha256').update(body).digest('hex') !== h['sha256']) throw new Error('checksum mismatch');
+  const read = (from: number, n: number): Set<string> => {
+    const out = new Set<string>();
+    for (let i = 0; i < n; i++) out.add(body.toString('hex', (from + i) * width, (from + i + 1) * width));
+    return out;
+  };
+  return { clean: read(0, clean), binary: read(clean, binary) };
+}
+
+/** Loads the cache for `key` from `dir`; a missing file is an empty cache, a damaged one an empty cache with a problem. */
+export function loadBlobCache(dir: string, key: string): BlobCache {
+  const file = cacheFile(dir, key);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch {
+    return { file, clean: new Set(), binary: new Set(), problem: undefined };
+  }
+  try {
+    return { file, ...parse(buf, key), problem: undefined };
+  } catch (e) {
+    return { file, clean: new Set(), binary: new Set(), problem: `${file}: ${(e as Error).message}` };
+  }
+}
+
+/** Writes `clean` and `binary` (hex blob ids) for `key` atomically; bounded by MAX_CACHED_BLOBS. */
+export function saveBlobCache(
+  dir: string,
+  key: string,
+  clean: Iterable<string>,
+  binary: Iterable<string>,
+): string {
+  ensurePrivateDir(dir);
+  const c = [...clean].slice(0, MAX_CACHED_BLOBS);
+  const b = [...binary].slice(0, Math.max(0, MAX_CACHED_BLOBS - c.length));
+  const width = (c[0] ?? b[0] ?? '').length / 2 || 20;
+  const body = Buffer.from([...c, ...b].filter((o) => o.length === width * 2).join(''), 'hex');
+  const cleanCount = c.filter((o) => o.length === width * 2).length;
+  const header = {
+    magic: MAGIC,
+    version: VERSION,
+    ruleset: key,
+    oidBytes: width,
+    clean: cleanCount,
+    binary: body.length / width - cleanCount,
+    sha256: createHash('sha256').update(body).digest('hex'),
+  };
+  const file = cacheFile(dir, key);
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]), { mode: 0o600 });
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return file;
+}
