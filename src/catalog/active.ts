@@ -2,6 +2,8 @@
 import type { ConfigFiles } from '../config/files.ts';
 import type { Config } from '../config/types.ts';
 import { buildRuleset, DEFAULT_ENGINE_OPTIONS, type EngineOptions, type Ruleset } from '../detect/ruleset.ts';
+import type { FormatDetector } from '../detect/formats/format.ts';
+import { FORMATS, formatsById } from '../detect/formats/registry.ts';
 import { ConfigError } from '../errors.ts';
 import type { Allowlist, CompiledRule, RuleOrigin, RuleSpec } from '../model/rule.ts';
 import { compileAllowlist, compileRule } from './compile.ts';
@@ -19,6 +21,13 @@ export interface ActiveRulesOptions {
   readonly configFiles?: ConfigFiles;
 }
 
+/** The built-in file-format detectors that are on: all of them, minus `disable:`; none with --no-builtin. */
+export function activeFormats(o: ActiveRulesOptions): FormatDetector[] {
+  if (o.noBuiltin) return [];
+  const disabled = new Set(o.config.disable);
+  return FORMATS.filter((f) => !disabled.has(f.id));
+}
+
 export async function activeRules(o: ActiveRulesOptions): Promise<CompiledRule[]> {
   const rules: CompiledRule[] = o.noBuiltin ? [] : await loadBuiltinRules();
   const configFile = o.config.file ?? '.keyspill.yaml';
@@ -34,17 +43,18 @@ export async function activeRules(o: ActiveRulesOptions): Promise<CompiledRule[]
     rules.push(...pack.rules);
   }
   const ids = new Map<string, CompiledRule>();
+  const formatIds = new Set(o.noBuiltin ? [] : FORMATS.map((f) => f.id));
   for (const r of rules) {
     const prev = ids.get(r.spec.id);
-    if (prev !== undefined) {
+    if (prev !== undefined || formatIds.has(r.spec.id)) {
       throw new ConfigError(
-        `rule id "${r.spec.id}" is defined twice: in ${prev.origin.file} and in ${r.origin.file}`,
+        `rule id "${r.spec.id}" is defined twice: in ${prev?.origin.file ?? 'the built-in file formats'} and in ${r.origin.file}`,
         'rename one of them, or disable the built-in one with "disable:" in .keyspill.yaml',
       );
     }
     ids.set(r.spec.id, r);
   }
-  const unknown = o.config.disable.filter((id) => !ids.has(id));
+  const unknown = o.config.disable.filter((id) => !ids.has(id) && !formatIds.has(id));
   if (unknown.length > 0) {
     throw new ConfigError(
       `disable: unknown rule id(s) ${unknown.join(', ')}`,
@@ -68,14 +78,17 @@ export interface RulesetSpec {
   readonly rules: readonly { readonly spec: RuleSpec; readonly origin: RuleOrigin }[];
   readonly allowlist: Partial<Allowlist>;
   readonly options: EngineOptions;
+  /** Ids of the file-format detectors that are on (code, not data: the worker has the same registry). */
+  readonly formats: readonly string[];
 }
 
-/** Compiles a ruleset spec: the same rules, allowlist and options, compiled here (no I/O). */
+/** Compiles a ruleset spec: the same rules, allowlist, options and formats, compiled here (no I/O). */
 export function compileRuleset(s: RulesetSpec): Ruleset {
   return buildRuleset(
     s.rules.map((r) => compileRule(r.spec, r.origin)),
     compileAllowlist(s.allowlist),
     s.options,
+    formatsById(s.formats),
   );
 }
 
@@ -97,10 +110,16 @@ export async function loadActiveRuleset(o: ActiveRulesOptions): Promise<ActiveRu
     });
   }
   const rules = await activeRules(o);
+  const formats = activeFormats(o);
   const options = o.engine ?? DEFAULT_ENGINE_OPTIONS;
   return {
-    ruleset: buildRuleset(rules, global, options),
-    spec: { rules: rules.map((r) => ({ spec: r.spec, origin: r.origin })), allowlist, options },
+    ruleset: buildRuleset(rules, global, options, formats),
+    spec: {
+      rules: rules.map((r) => ({ spec: r.spec, origin: r.origin })),
+      allowlist,
+      options,
+      formats: formats.map((f) => f.id),
+    },
   };
 }
 

@@ -46,8 +46,8 @@ export function compileRule(spec: RuleSpec, origin: RuleOrigin): CompiledRule {
   try {
     matcher =
       origin.type === 'file'
-        ? compileRe2(spec.regex, spec.secretGroup, spec.identifierGroup)
-        : compileNative(spec.regex, spec.secretGroup, undefined, spec.identifierGroup);
+        ? compileRe2(spec.regex, spec.secretGroup, spec.identifierGroup, spec.fieldGroup)
+        : compileNative(spec.regex, spec.secretGroup, undefined, spec.identifierGroup, spec.fieldGroup);
   } catch (e) {
     const msg = (e as Error).message;
     const hint =
@@ -56,9 +56,21 @@ export function compileRule(spec: RuleSpec, origin: RuleOrigin): CompiledRule {
         : ' (user rules use RE2 syntax, as gitleaks does: no lookaround or backreferences)';
     throw new Error(`regex does not compile: ${msg}${hint}`, { cause: e });
   }
+  const paths = spec.paths?.map((g) => picomatch(g, { dot: true, nocase: true }));
   return {
     spec,
     matcher,
+    confidence: spec.confidence ?? 'high',
+    // A glob with a slash is matched against the whole path; one without, against the base name too.
+    ...(paths === undefined
+      ? {}
+      : {
+          runsOn: (path: string) => {
+            const p = path.replace(/\\/g, '/');
+            const base = p.slice(p.lastIndexOf('/') + 1);
+            return paths.some((m) => m(p) || m(base));
+          },
+        }),
     keywords: spec.keywords.map((k) => k.toLowerCase()),
     allowlist: compileAllowlist(spec.allowlist, origin.type === 'file' ? 're2' : 'native'),
     origin,

@@ -1,7 +1,7 @@
 // Rule pack parsing: YAML text to validated rule specs, with errors that name file, rule and line.
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { SEVERITIES, type RuleSpec } from '../model/rule.ts';
+import { CONFIDENCES, SEVERITIES, type RuleSpec } from '../model/rule.ts';
 
 const allowlistSchema = z
   .object({
@@ -11,6 +11,9 @@ const allowlistSchema = z
     stopwords: z.array(z.string()).default([]),
   })
   .strict();
+
+/** An example: a string, or (for a rule with `paths`) `{path, text}`: the text as found at that path. */
+const exampleSchema = z.union([z.string(), z.object({ path: z.string().min(1), text: z.string() }).strict()]);
 
 export const ruleSchema = z
   .object({
@@ -35,9 +38,13 @@ export const ruleSchema = z
       .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a rule id')
       .optional(),
     entropy: z.number().min(0).max(8).optional(),
+    confidence: z.enum(CONFIDENCES as [string, ...string[]]).optional(),
+    fieldGroup: z.number().int().min(0).optional(),
+    field: z.string().min(1).optional(),
+    paths: z.array(z.string().min(1)).min(1).optional(),
     allowlist: allowlistSchema.optional(),
-    examples: z.array(z.string()).min(1, 'every rule needs at least one example that it matches'),
-    negativeExamples: z.array(z.string()).default([]),
+    examples: z.array(exampleSchema).min(1, 'every rule needs at least one example that it matches'),
+    negativeExamples: z.array(exampleSchema).default([]),
   })
   .strict();
 

@@ -5,6 +5,7 @@
 // pre-commit framework's use only these); anything else goes through oclif. The scan, report, exit codes and error
 // messages are the same code as the command's (cli/run-scan.ts, errors.ts); KEYSPILL_NO_FAST=1 turns this off.
 import { BugError, KeyspillError } from '../errors.ts';
+import { CONFIDENCES, DEFAULT_MIN_CONFIDENCE, type Confidence } from '../model/rule.ts';
 import type { ScanFlagValues } from './scan-flags.ts';
 
 /** Flags this path understands, with whether they take a value. */
@@ -21,7 +22,13 @@ const FLAGS: Readonly<Record<string, { readonly name: string; readonly value: bo
 };
 
 /** The arguments after `scan git`, when every one is understood here; undefined sends the run to oclif. */
-export function parseStagedArgs(args: readonly string[]): Map<string, string> | undefined {
+export function parseStagedArgs(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Map<string, string> | undefined {
+  // An environment value oclif would refuse goes through oclif, which names it.
+  const min = env['KEYSPILL_MIN_CONFIDENCE'];
+  if (min !== undefined && !CONFIDENCES.includes(min as Confidence)) return undefined;
   const out = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -55,6 +62,7 @@ function flagValues(a: Map<string, string>, env: NodeJS.ProcessEnv): ScanFlagVal
     'exit-code': 1,
     'max-file-size': undefined,
     'include-binary': false,
+    'min-confidence': (env['KEYSPILL_MIN_CONFIDENCE'] as Confidence | undefined) ?? DEFAULT_MIN_CONFIDENCE,
     color: a.has('color') ? true : a.has('no-color') ? false : undefined,
     save: !a.has('no-save'),
     'state-dir': a.get('state-dir') ?? env['KEYSPILL_STATE_DIR'],

@@ -77,6 +77,7 @@ export async function runScan(
       findingsExitCode: flags['exit-code'],
       maxFileSize: flags['max-file-size'],
       includeBinary: flags['include-binary'],
+      minConfidence: flags['min-confidence'],
       makeSource,
       toolVersion: io.version,
       configFiles: extra.configFiles,

@@ -2,6 +2,7 @@
 import { Errors, Flags, type Interfaces } from '@oclif/core';
 import { EXIT } from '../errors.ts';
 import { FORMAT_NAMES } from '../report/formats.ts';
+import { CONFIDENCES, DEFAULT_MIN_CONFIDENCE } from '../model/rule.ts';
 
 /** Exit codes keyspill gives fixed meanings to; --exit-code may not reuse them. */
 const RESERVED_EXIT_CODES: readonly number[] = [EXIT.usage, EXIT.failed, EXIT.interrupted];
@@ -67,6 +68,13 @@ export const scanFlags = {
         );
       return n;
     },
+  })(),
+  'min-confidence': Flags.option({
+    summary:
+      'Report findings at or above this confidence: high (provider formats, validated keys), medium (plus credential fields with a plausible value), low (plus generic heuristics).',
+    options: CONFIDENCES,
+    default: DEFAULT_MIN_CONFIDENCE,
+    env: 'KEYSPILL_MIN_CONFIDENCE',
   })(),
   'max-file-size': Flags.string({
     summary: 'Skip files larger than this (default 25MB, or maxFileSize in config).',

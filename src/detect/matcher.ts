@@ -20,6 +20,7 @@ export function compileNative(
   group: number | undefined,
   modifiers = SUPPORTS_MODIFIERS,
   identifierGroup?: number,
+  fieldGroup?: number,
 ): Matcher {
   const split = splitFlags(pattern);
   const lower = !modifiers && /\(\?-?i:/.test(split.source);
@@ -29,6 +30,7 @@ export function compileNative(
   const groups = new RegExp(`${source}|`).exec('')!.length - 1;
   const secretGroup = checkGroup(groups, group);
   const idGroup = checkIdentifierGroup(groups, identifierGroup);
+  const fGroup = checkIdentifierGroup(groups, fieldGroup, 'fieldGroup');
   return {
     engine: 'native',
     hits(text, deadline, now) {
@@ -43,12 +45,14 @@ export function compileNative(
             const g = m.indices?.[secretGroup];
             if (g !== undefined) {
               const id = idGroup === undefined ? undefined : m.indices?.[idGroup];
+              const f = fGroup === undefined ? undefined : m.indices?.[fGroup];
               yield {
                 start: m.index,
                 end: m.index + m[0].length,
                 secretStart: g[0],
                 secretEnd: g[1],
                 ...(id === undefined ? {} : { idStart: id[0], idEnd: id[1] }),
+                ...(f === undefined ? {} : { fieldStart: f[0], fieldEnd: f[1] }),
               };
             }
             if (now() > deadline) {
@@ -64,11 +68,17 @@ export function compileNative(
 }
 
 /** Compiles with RE2 semantics (linear time: no backreferences or lookaround). */
-export function compileRe2(pattern: string, group: number | undefined, identifierGroup?: number): Matcher {
+export function compileRe2(
+  pattern: string,
+  group: number | undefined,
+  identifierGroup?: number,
+  fieldGroup?: number,
+): Matcher {
   const { source, ignoreCase } = splitFlags(pattern);
   const re = RE2JS.compile(source, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
   const secretGroup = checkGroup(re.groupCount(), group);
   const idGroup = checkIdentifierGroup(re.groupCount(), identifierGroup);
+  const fGroup = checkIdentifierGroup(re.groupCount(), fieldGroup, 'fieldGroup');
   return {
     engine: 're2',
     hits(text, deadline, now) {
@@ -83,6 +93,7 @@ export function compileRe2(pattern: string, group: number | undefined, identifie
             const end = m.end(0);
             const s = m.start(secretGroup);
             const id = idGroup === undefined ? -1 : m.start(idGroup);
+            const f = fGroup === undefined ? -1 : m.start(fGroup);
             if (s >= 0)
               yield {
                 start,
@@ -90,6 +101,7 @@ export function compileRe2(pattern: string, group: number | undefined, identifie
                 secretStart: s,
                 secretEnd: m.end(secretGroup),
                 ...(id < 0 ? {} : { idStart: id, idEnd: m.end(idGroup) }),
+                ...(f < 0 ? {} : { fieldStart: f, fieldEnd: m.end(fGroup) }),
               };
             from = end > start ? end : end + 1;
             if (now() > deadline) {
@@ -113,9 +125,13 @@ function checkGroup(groups: number, secretGroup: number | undefined): number {
   return secretGroup;
 }
 
-function checkIdentifierGroup(groups: number, identifierGroup: number | undefined): number | undefined {
+function checkIdentifierGroup(
+  groups: number,
+  identifierGroup: number | undefined,
+  name = 'identifierGroup',
+): number | undefined {
   if (identifierGroup !== undefined && identifierGroup > groups) {
-    throw new Error(`identifierGroup ${identifierGroup} but the regex has only ${groups} capture group(s)`);
+    throw new Error(`${name} ${identifierGroup} but the regex has only ${groups} capture group(s)`);
   }
   return identifierGroup;
 }

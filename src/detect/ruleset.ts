@@ -1,5 +1,6 @@
 // Ruleset: compiled rules plus the shared prefilter and global allowlist, ready for the engine.
 import type { CompiledAllowlist, CompiledRule } from '../model/rule.ts';
+import type { FormatDetector } from './formats/format.ts';
 import { buildPrefilter, type Prefilter } from './prefilter.ts';
 
 export interface EngineOptions {
@@ -16,6 +17,8 @@ export interface Ruleset {
   readonly prefilter: Prefilter;
   readonly globalAllowlist: CompiledAllowlist;
   readonly options: EngineOptions;
+  /** File-format detectors (src/detect/formats), each run only on the files it reads. */
+  readonly formats: readonly FormatDetector[];
 }
 
 export const EMPTY_ALLOWLIST: CompiledAllowlist = {
@@ -29,6 +32,13 @@ export function buildRuleset(
   rules: readonly CompiledRule[],
   globalAllowlist: CompiledAllowlist = EMPTY_ALLOWLIST,
   options: EngineOptions = DEFAULT_ENGINE_OPTIONS,
+  formats: readonly FormatDetector[] = [],
 ): Ruleset {
-  return { rules, prefilter: buildPrefilter(rules.map((r) => r.keywords)), globalAllowlist, options };
+  return {
+    rules,
+    prefilter: buildPrefilter(rules.map((r) => r.keywords)),
+    globalAllowlist,
+    options,
+    formats,
+  };
 }

@@ -1,5 +1,6 @@
 // Findings pipeline: small pure steps from raw matches to the sorted findings a report shows.
 import type { Finding, Location, Match } from '../model/match.ts';
+import { confidenceRank, type Confidence } from '../model/rule.ts';
 import { fingerprint } from './fingerprint.ts';
 import { redact } from './redact.ts';
 import { firstSeen } from '../provenance/registry.ts';
@@ -26,29 +27,61 @@ export function dropFingerprintEchoes(matches: readonly Match[]): Match[] {
 }
 
 /**
- * Drops a generic rule's match (e.g. `token = "…"`) where a specific rule matched an overlapping span at
- * the same place: one secret, one finding, under the rule that knows what it is.
+ * How much a match knows about what it found: a file format (its field) > a specific rule > a generic rule (a
+ * structure: a connection string, a define()) > a broad one (any key named like a secret).
+ */
+function specificity(m: Match): number {
+  return m.format === true ? 3 : !m.generic ? 2 : m.broad === true ? 0 : 1;
+}
+
+/**
+ * Drops a match where a more specific one matched an overlapping span (or the same secret) at the same place: a
+ * generic rule's `token = "…"` yields to the provider rule, and a rule's match yields to the file-format detector
+ * that read the field. One secret, one finding, under what knows it best.
  */
 export function dropShadowedGeneric(matches: readonly Match[]): Match[] {
-  const specific = new Map<string, Match[]>();
+  // Decoding does not matter here: a key found inside a base64 field is the field's value.
+  const stronger = new Map<string, Match[]>();
   for (const m of matches) {
-    if (m.generic) continue;
-    const key = placeKey(m.location);
-    const list = specific.get(key);
-    if (list === undefined) specific.set(key, [m]);
+    if (specificity(m) === 0) continue;
+    const key = itemKey(m.location);
+    const list = stronger.get(key);
+    if (list === undefined) stronger.set(key, [m]);
     else list.push(m);
   }
-  if (specific.size === 0) return [...matches];
+  if (stronger.size === 0) return [...matches];
   return matches.filter((g) => {
-    if (!g.generic) return true;
-    const others = specific.get(placeKey(g.location));
+    const level = specificity(g);
+    if (level === 3) return true;
+    const others = stronger.get(itemKey(g.location));
     return (
       others === undefined ||
       !others.some(
-        (s) => overlaps(s.location, g.location) || s.secret.includes(g.secret) || g.secret.includes(s.secret),
+        (s) =>
+          specificity(s) > level &&
+          (overlaps(s.location, g.location) || s.secret.includes(g.secret) || g.secret.includes(s.secret)),
       )
     );
   });
+}
+
+/** Splits findings into those at or above `min` confidence and a count of those below (what --min-confidence hid). */
+export function withMinConfidence(
+  findings: readonly Finding[],
+  min: Confidence,
+): { kept: Finding[]; dropped: number } {
+  const floor = confidenceRank(min);
+  const kept = findings.filter((f) => confidenceRank(f.confidence) >= floor);
+  return { kept, dropped: findings.length - kept.length };
+}
+
+/** Raw matches to sorted findings: inline allows, echoes, pairs and shadowed matches dropped, then grouped. */
+export function findingsOf(matches: readonly Match[]): { findings: Finding[]; inlineAllowed: number } {
+  const notInline = dropInlineAllowed(matches);
+  return {
+    findings: sortFindings(groupFindings(dropShadowedGeneric(pairMatches(dropFingerprintEchoes(notInline))))),
+    inlineAllowed: matches.length - notInline.length,
+  };
 }
 
 /** How far (in lines) an identifier may sit from the secret it pairs with: a profile block, a JSON object. */
@@ -91,6 +124,10 @@ export function pairMatches(matches: readonly Match[]): Match[] {
   return matches.filter((m) => !consumed.has(m)).map((m) => paired.get(m) ?? m);
 }
 
+function itemKey(l: Location): string {
+  return `${l.path}\0${l.member ?? ''}\0${JSON.stringify(l.provenance)}`;
+}
+
 function placeKey(l: Location): string {
   return `${l.path}\0${l.member ?? ''}\0${JSON.stringify(l.provenance)}\0${l.decodedFrom.join(',')}`;
 }
@@ -116,16 +153,28 @@ const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 export function groupFindings(matches: readonly Match[]): Finding[] {
   const byFp = new Map<
     string,
-    { first: Match; identifier: string | undefined; locations: Map<string, Location> }
+    {
+      first: Match;
+      identifier: string | undefined;
+      field: string | undefined;
+      best: Match;
+      locations: Map<string, Location>;
+    }
   >();
   for (const m of matches) {
     const fp = fingerprint(m.ruleId, m.secret);
     let g = byFp.get(fp);
-    if (g === undefined) byFp.set(fp, (g = { first: m, identifier: undefined, locations: new Map() }));
+    if (g === undefined)
+      byFp.set(
+        fp,
+        (g = { first: m, identifier: undefined, field: undefined, best: m, locations: new Map() }),
+      );
     g.identifier ??= m.identifier;
+    g.field ??= m.field;
+    if (confidenceRank(m.confidence) > confidenceRank(g.best.confidence)) g.best = m;
     g.locations.set(locationKey(m.location), m.location);
   }
-  return [...byFp.entries()].map(([fp, { first, identifier, locations }]) => {
+  return [...byFp.entries()].map(([fp, { first, identifier, field, best, locations }]) => {
     const sorted = [...locations.values()].sort(compareLocations);
     const seen = earliest(sorted.map((l) => firstSeen(l.provenance)));
     return {
@@ -137,6 +186,9 @@ export function groupFindings(matches: readonly Match[]): Finding[] {
       secret: first.secret,
       redacted: redact(first.secret),
       entropy: first.entropy,
+      confidence: best.confidence,
+      ...(best.lowered === undefined ? {} : { lowered: best.lowered }),
+      ...(field === undefined ? {} : { field }),
       ...(identifier === undefined ? {} : { identifier }),
       ...(seen === undefined ? {} : { firstSeen: seen }),
       locations: sorted,

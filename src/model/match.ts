@@ -1,6 +1,6 @@
 // Match and Finding: what the engine reports, and matches grouped by rule and secret.
 import type { Provenance } from './provenance.ts';
-import type { Severity } from './rule.ts';
+import type { Confidence, Severity } from './rule.ts';
 
 /** Decoders a secret passed through before it matched, outermost first. */
 export type Encoding = 'base64' | 'hex' | 'percent';
@@ -27,10 +27,20 @@ export interface Match {
   readonly entropy: number;
   /** From a rule tagged `generic`: yields to a specific rule that matched the same place. */
   readonly generic: boolean;
+  /** From a catch-all rule tagged `broad` (any key named like a secret): yields to every other rule there. */
+  readonly broad?: boolean | undefined;
   /** The credential's public identifier (its rule's `identifierGroup`, or the paired rule's), e.g. `AKIA…`. */
   readonly identifier?: string | undefined;
   /** The rule that supplies this match's identifier when both match in the same place (`pairWith`). */
   readonly pairWith?: string | undefined;
+  /** How sure the match is (the rule's confidence, lowered by a weak value or the file's context). */
+  readonly confidence: Confidence;
+  /** Why the confidence is below the rule's own: `test or fixture path`, `weak value`, … (absent when it is not). */
+  readonly lowered?: readonly string[] | undefined;
+  /** The field (key) the value was assigned to, in the file's own words: `DB_PASSWORD`, `auths.ghcr.io.auth`. */
+  readonly field?: string | undefined;
+  /** From a file-format detector (src/detect/formats): it knows the field, so overlapping rule matches yield. */
+  readonly format?: boolean | undefined;
   readonly location: Location;
   /** The text of the line holding the match start (for inline allow comments); never reported. */
   readonly lineText: string;
@@ -48,6 +58,12 @@ export interface Finding {
   readonly entropy: number;
   /** The credential's public identifier (not secret): what revocation and audit look it up by. */
   readonly identifier?: string | undefined;
+  /** The highest confidence among its matches. */
+  readonly confidence: Confidence;
+  /** Why that match's confidence is below its rule's own (absent when it is not). */
+  readonly lowered?: readonly string[] | undefined;
+  /** The field (key) the secret was assigned to, when the rule or format knows it. */
+  readonly field?: string | undefined;
   /** The earliest time any of its places exposed it (a commit date, a layer's creation), ISO 8601, if known. */
   readonly firstSeen?: string | undefined;
   readonly locations: readonly Location[];

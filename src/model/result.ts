@@ -1,6 +1,7 @@
 // ScanResult: what every scan returns, and what every reporter formats.
 import type { CutShort } from '../detect/engine.ts';
 import type { Finding } from './match.ts';
+import type { Confidence } from './rule.ts';
 
 export const SKIP_REASONS = [
   'binary',
@@ -28,6 +29,8 @@ export interface Suppressed {
   readonly inlineAllow: number;
   readonly ignoreFile: number;
   readonly baseline: number;
+  /** Findings below --min-confidence. */
+  readonly lowConfidence: number;
 }
 
 export interface ScanSummary {
@@ -47,6 +50,8 @@ export interface ScanSummary {
    * dropped by .keyspillignore and by the baseline.
    */
   readonly suppressed: Suppressed;
+  /** The --min-confidence the scan ran with (findings below it are counted in suppressed.lowConfidence). */
+  readonly minConfidence?: Confidence;
   readonly skipped: Readonly<Partial<Record<SkipReason, number>>>;
   /** The first skipped items (bounded), for the report. */
   readonly skippedItems: readonly Skipped[];

@@ -3,6 +3,38 @@
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
+/**
+ * How sure a match is to be a live credential: `high` a provider format or a validated structure (a checksum, a
+ * key that parses), `medium` a structured field holding a plausible value, `low` generic heuristics. Scans show
+ * findings at or above `--min-confidence` (default medium).
+ */
+export type Confidence = 'low' | 'medium' | 'high';
+export const CONFIDENCES: readonly Confidence[] = ['low', 'medium', 'high'];
+export const DEFAULT_MIN_CONFIDENCE: Confidence = 'medium';
+
+/** Rank of a confidence level, for comparisons (low 0, medium 1, high 2). */
+export function confidenceRank(c: Confidence): number {
+  return c === 'high' ? 2 : c === 'medium' ? 1 : 0;
+}
+
+/** One level lower, never below low. */
+export function lowerConfidence(c: Confidence): Confidence {
+  return c === 'high' ? 'medium' : 'low';
+}
+
+/** An example for a rule that only runs on some files (`paths`): the text, and a path it is found at. */
+export interface PathExample {
+  readonly path: string;
+  readonly text: string;
+}
+
+export type RuleExample = string | PathExample;
+
+/** An example as text at a path (a plain string is found in a file named `example`). */
+export function exampleOf(e: RuleExample): PathExample {
+  return typeof e === 'string' ? { path: 'example', text: e } : e;
+}
+
 /** What an allowlist regex is tested against. */
 export type AllowTarget = 'secret' | 'match' | 'line';
 
@@ -34,9 +66,20 @@ export interface RuleSpec {
    */
   readonly pairWith?: string;
   readonly entropy?: number;
+  /** The rule's confidence before context lowers it (default high; generic key-name rules say medium or low). */
+  readonly confidence?: Confidence;
+  /** The capture group holding the field (key) name the value was assigned to: `DB_PASSWORD`, `client_secret`. */
+  readonly fieldGroup?: number;
+  /** A fixed field name, for rules whose match is one known field (`_authToken` in .npmrc). */
+  readonly field?: string;
+  /**
+   * Globs (picomatch, matched against the file's path and its base name) of the files this rule runs on: a
+   * file-format rule (`.s3cfg`, `wp-config.php`). Without it the rule runs on every file.
+   */
+  readonly paths?: readonly string[];
   readonly allowlist?: Partial<Allowlist>;
-  readonly examples: readonly string[];
-  readonly negativeExamples: readonly string[];
+  readonly examples: readonly RuleExample[];
+  readonly negativeExamples: readonly RuleExample[];
 }
 
 /** One regex hit: whole-match span and the secret group's span, as string offsets. */
@@ -48,6 +91,9 @@ export interface RegexHit {
   /** The identifier group's span, when the rule has one and it took part in the match. */
   readonly idStart?: number;
   readonly idEnd?: number;
+  /** The field group's span, when the rule has one and it took part in the match. */
+  readonly fieldStart?: number;
+  readonly fieldEnd?: number;
 }
 
 /** A compiled regex behind one interface, whatever engine runs it. */
@@ -72,6 +118,10 @@ export interface RuleOrigin {
 export interface CompiledRule {
   readonly spec: RuleSpec;
   readonly matcher: Matcher;
+  /** The rule's confidence (its spec's, default high). */
+  readonly confidence: Confidence;
+  /** The `paths` selector compiled: true when the rule runs on a file (undefined: every file). */
+  readonly runsOn?: (path: string) => boolean;
   /** Keywords, lower-cased. A rule with no keywords runs on every fragment. */
   readonly keywords: readonly string[];
   readonly allowlist: CompiledAllowlist;

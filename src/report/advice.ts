@@ -54,6 +54,21 @@ export function exposureNotes(finding: Finding): string[] {
   return [...notes];
 }
 
+/** Why a finding fired, in words: its rule, the field it was assigned to, its entropy, and what lowered it. */
+export function whyItFired(f: Finding): string {
+  const parts = [`rule ${f.ruleId}`];
+  if (f.field !== undefined) parts.push(`field ${f.field}`);
+  parts.push(`entropy ${f.entropy.toFixed(2)} bits/char`);
+  return parts.join(', ');
+}
+
+/** The confidence and, when it was lowered, why: `medium (lowered: test or fixture path)`. */
+export function confidenceText(f: Finding): string {
+  return f.lowered === undefined || f.lowered.length === 0
+    ? f.confidence
+    : `${f.confidence} (lowered: ${f.lowered.join('; ')})`;
+}
+
 /** What each suppression mechanism removed, in words (none when nothing was suppressed). */
 export function suppressionParts(s: ScanSummary): string[] {
   const x = s.suppressed;
@@ -63,6 +78,7 @@ export function suppressionParts(s: ScanSummary): string[] {
     [x.inlineAllow, 'by inline keyspill:allow'],
     [x.ignoreFile, 'by .keyspillignore'],
     [x.baseline, 'in the baseline'],
+    [x.lowConfidence, `below --min-confidence ${s.minConfidence ?? 'medium'}`],
   ];
   return parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
 }

@@ -20,6 +20,7 @@ export const CSV_COLUMNS = [
   'commit',
   'identifier',
   ...CSV_PROVENANCE_COLUMNS.filter((c) => c !== 'commit'),
+  'confidence',
 ] as const;
 
 /** Cells starting with these are read as formulas by spreadsheets (OWASP: = + - @, tab, carriage return). */
@@ -48,6 +49,7 @@ function row(f: Finding, l: Location, showSecrets: boolean): (string | number)[]
     f.identifier ?? '',
   ];
   for (const c of CSV_PROVENANCE_COLUMNS) if (c !== 'commit') cells.push(columns[c] ?? '');
+  cells.push(f.confidence);
   if (showSecrets) cells.push(f.secret);
   return cells;
 }

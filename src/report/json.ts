@@ -40,6 +40,9 @@ function finding(f: Finding, showSecrets: boolean): Json {
   };
   if (showSecrets) out['secret'] = f.secret;
   out['entropy'] = round2(f.entropy);
+  out['confidence'] = f.confidence;
+  if (f.lowered !== undefined && f.lowered.length > 0) out['lowered'] = [...f.lowered];
+  if (f.field !== undefined) out['field'] = f.field;
   if (f.identifier !== undefined) out['identifier'] = f.identifier;
   if (f.firstSeen !== undefined) out['firstSeen'] = f.firstSeen;
   out['locations'] = f.locations.map(location);
@@ -68,7 +71,9 @@ function summary(s: ScanSummary): Json {
       inlineAllow: s.suppressed.inlineAllow,
       ignoreFile: s.suppressed.ignoreFile,
       baseline: s.suppressed.baseline,
+      lowConfidence: s.suppressed.lowConfidence,
     },
+    ...(s.minConfidence === undefined ? {} : { minConfidence: s.minConfidence }),
     skipped,
     skippedItems: s.skippedItems.map((i) =>
       i.detail === undefined

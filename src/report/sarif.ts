@@ -2,10 +2,10 @@
 import type { Invocation, Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import type { Finding, Location } from '../model/match.ts';
 import type { ScanResult } from '../model/result.ts';
-import type { Severity } from '../model/rule.ts';
+import type { Confidence, Severity } from '../model/rule.ts';
 import { HISTORY_NOTE } from '../provenance/git.ts';
 import { sarifProperties, sarifUnderSourceRoot } from '../provenance/registry.ts';
-import { IGNORE_FILE, incidentCommand, rotateAdvice, suppressionParts } from './advice.ts';
+import { IGNORE_FILE, incidentCommand, rotateAdvice, suppressionParts, whyItFired } from './advice.ts';
 import { INLINE_ALLOW } from '../findings/pipeline.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
@@ -32,6 +32,16 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
   medium: '5.5',
   low: '3.0',
 };
+
+/** SARIF `precision` of a rule, from the confidence of its findings. */
+const PRECISION: Readonly<Record<Confidence, 'very-high' | 'high' | 'medium' | 'low'>> = {
+  high: 'very-high',
+  medium: 'medium',
+  low: 'low',
+};
+
+/** SARIF `rank` (0–100, how likely a result is a true positive), from a finding's confidence. */
+export const RANK: Readonly<Record<Confidence, number>> = { high: 90, medium: 60, low: 25 };
 
 /** `aws-access-key-id` → `AwsAccessKeyId`: SARIF's rule name is an identifier-like string. */
 function ruleName(id: string): string {
@@ -94,7 +104,7 @@ function rule(f: Finding): ReportingDescriptor {
     defaultConfiguration: { level: LEVEL[f.severity] },
     properties: {
       tags: ['security', 'secret', f.kind],
-      precision: 'high',
+      precision: PRECISION[f.confidence],
       'security-severity': SECURITY_SEVERITY[f.severity],
     },
   };
@@ -125,9 +135,16 @@ function result(
       },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    rank: RANK[f.confidence],
   };
   const properties = sarifProperties(l.provenance);
-  if (properties !== undefined) out.properties = { ...properties };
+  out.properties = {
+    ...properties,
+    confidence: f.confidence,
+    why: whyItFired(f),
+    ...(f.field === undefined ? {} : { field: f.field }),
+    ...(f.lowered === undefined || f.lowered.length === 0 ? {} : { lowered: [...f.lowered] }),
+  };
   if (l.decodedFrom.length > 0) out.properties = { ...out.properties, decodedFrom: [...l.decodedFrom] };
   if (f.identifier !== undefined) out.properties = { ...out.properties, identifier: f.identifier };
   // The archive is the artifact code scanning can show; the member inside it is named here.

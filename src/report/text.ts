@@ -5,7 +5,15 @@ import { SEVERITIES, type Severity } from '../model/rule.ts';
 import { exposure, details, tags } from '../provenance/registry.ts';
 import { shownPath } from './place.ts';
 import type { Styled } from '../provenance/view.ts';
-import { exposureNotes, ignoreAdvice, incidentCommand, rotateAdvice, suppressionParts } from './advice.ts';
+import {
+  confidenceText,
+  exposureNotes,
+  ignoreAdvice,
+  incidentCommand,
+  rotateAdvice,
+  suppressionParts,
+  whyItFired,
+} from './advice.ts';
 import { palette, type Palette } from './ansi.ts';
 import { scrubber } from './scrub.ts';
 import type { RenderOptions, Reporter } from './types.ts';
@@ -90,6 +98,8 @@ function findingLines(
     `  Secret       ${options.showSecrets ? p.magenta(printable(secret)) : clean(secret)}`,
     `  Fingerprint  ${clean(f.fingerprint)}`,
     ...(f.identifier === undefined ? [] : [`  Identifier   ${printable(f.identifier)}`]),
+    `  Confidence   ${clean(confidenceText(f))}`,
+    `  Why          ${clean(whyItFired(f))}`,
     `  Locations`,
     ...f.locations.flatMap((l) => locationLines(l, clean, p)),
     `  Next steps`,

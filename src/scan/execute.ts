@@ -14,6 +14,7 @@ import {
   type BaselineEntry,
 } from '../findings/ignore-file.ts';
 import type { Finding } from '../model/match.ts';
+import type { Confidence } from '../model/rule.ts';
 import { shownPath } from '../report/place.ts';
 import type { ScanResult } from '../model/result.ts';
 import { loadActiveRuleset } from '../catalog/active.ts';
@@ -38,6 +39,8 @@ export interface ExecuteScanOptions {
   readonly findingsExitCode: number;
   readonly maxFileSize: string | undefined;
   readonly includeBinary: boolean;
+  /** Findings below this confidence are hidden and counted in summary.suppressed.lowConfidence (default medium). */
+  readonly minConfidence?: Confidence | undefined;
   readonly makeSource: (policy: ContentPolicy, context: SourceContext) => Source | Promise<Source>;
   /** keyspill's version: part of the scan cache's key (a new engine starts a new cache). */
   readonly toolVersion?: string;
@@ -148,7 +151,7 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
     configFiles: files,
   };
   const { ruleset, spec } = await loadActiveRuleset(rulesOptions);
-  if (ruleset.rules.length === 0)
+  if (ruleset.rules.length + ruleset.formats.length === 0)
     throw new ConfigError('no rules are active', 'drop --no-builtin, or add rule files with --rules');
   let maxFileSize: number;
   try {
@@ -192,6 +195,7 @@ export async function executeScan(o: ExecuteScanOptions): Promise<ExecuteScanRes
     baseline,
     signal: o.signal,
     workerRules: spec,
+    ...(o.minConfidence === undefined ? {} : { minConfidence: o.minConfidence }),
     ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
   });
 

@@ -1,16 +1,9 @@
 // Scan service: source events through the engine and the findings pipeline into a ScanResult.
 import type { CutShort, FragmentResult } from '../detect/engine.ts';
 import type { Ruleset } from '../detect/ruleset.ts';
-import {
-  dropFingerprintEchoes,
-  dropInlineAllowed,
-  dropShadowedGeneric,
-  groupFindings,
-  pairMatches,
-  sortFindings,
-  withoutKnown,
-} from '../findings/pipeline.ts';
+import { findingsOf, withMinConfidence, withoutKnown } from '../findings/pipeline.ts';
 import type { Finding, Match } from '../model/match.ts';
+import { DEFAULT_MIN_CONFIDENCE, type Confidence } from '../model/rule.ts';
 import type { ScanResult, Skipped, SkipReason } from '../model/result.ts';
 import { EXIT, KeyspillError, reasonOf } from '../errors.ts';
 import type { RulesetSpec } from '../catalog/active.ts';
@@ -37,6 +30,8 @@ export interface ScanSourceOptions {
   readonly workerRules?: RulesetSpec;
   /** Bytes scanned inline before the worker starts (default 16 MB). */
   readonly workerAfterBytes?: number;
+  /** Findings below this confidence are hidden and counted (default medium). */
+  readonly minConfidence?: Confidence;
 }
 
 export interface SourceScan {
@@ -131,9 +126,9 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
     }
   }
 
-  const notInline = dropInlineAllowed(matches);
-  const all = sortFindings(groupFindings(dropShadowedGeneric(pairMatches(dropFingerprintEchoes(notInline)))));
-  const afterIgnore = withoutKnown(all, o.ignored);
+  const { findings: all, inlineAllowed } = findingsOf(matches);
+  const confident = withMinConfidence(all, o.minConfidence ?? DEFAULT_MIN_CONFIDENCE);
+  const afterIgnore = withoutKnown(confident.kept, o.ignored);
   const afterBaseline =
     o.baseline === undefined
       ? { kept: afterIgnore.kept, dropped: 0 }
@@ -163,17 +158,19 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
         itemsScanned: items,
         bytesScanned: bytes,
         durationMs: Math.round(now() - started),
-        rules: o.ruleset.rules.length,
+        rules: o.ruleset.rules.length + o.ruleset.formats.length,
         findings: afterBaseline.kept.length,
         ignored: afterIgnore.dropped,
         baselined: afterBaseline.dropped,
         suppressed: {
           configAllowlist: allowlisted.config,
           ruleAllowlists: allowlisted.rule,
-          inlineAllow: matches.length - notInline.length,
+          inlineAllow: inlineAllowed,
           ignoreFile: afterIgnore.dropped,
           baseline: afterBaseline.dropped,
+          lowConfidence: confident.dropped,
         },
+        minConfidence: o.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
         skipped,
         skippedItems,
         cutShort,

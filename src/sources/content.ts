@@ -2,6 +2,7 @@
 import type { Fragment } from '../model/fragment.ts';
 import type { Provenance } from '../model/provenance.ts';
 import { archiveKind, type ArchiveKind } from './archive-kind.ts';
+import { keystoreText } from './keystore.ts';
 import { cutPoint, decode, detectEncoding, type Detected } from './text-encoding.ts';
 import type { SourceEvent } from './types.ts';
 
@@ -219,6 +220,18 @@ export async function* contentEvents(
       item,
       nesting ?? { depth: 0, budget: { remaining: total }, total },
     );
+    return;
+  }
+  // A key container is binary; it is scanned as base64 text so the keystore format can report the file.
+  const keystore = keystoreText(bytes, item.member ?? item.path);
+  if (keystore !== undefined) {
+    const fragment: Fragment = {
+      text: keystore,
+      path: item.path,
+      provenance: item.provenance,
+      ...(item.member === undefined ? {} : { member: item.member }),
+    };
+    yield { type: 'fragment', bytes: bytes.length, fragment };
     return;
   }
   yield* streamContent(once(bytes), policy, item);

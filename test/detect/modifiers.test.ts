@@ -5,6 +5,7 @@ import { compileNative } from '../../src/detect/matcher.ts';
 import { lowerModifiers } from '../../src/detect/modifiers.ts';
 import { checkExamples } from '../../src/catalog/check.ts';
 import { loadBuiltinRules } from '../../src/catalog/load.ts';
+import { exampleOf } from '../../src/model/rule.ts';
 import { scan } from '../helpers/rules.ts';
 
 const cases: [string, boolean, string][] = [
@@ -25,7 +26,7 @@ test('every built-in rule with modifiers gives the same secrets on its examples 
   for (const rule of rules) {
     const lowered = { ...rule, matcher: compileNative(rule.spec.regex, rule.spec.secretGroup, false) };
     assert.deepEqual(checkExamples(lowered), [], rule.spec.id);
-    for (const text of [...rule.spec.examples, ...rule.spec.negativeExamples]) {
+    for (const { text } of [...rule.spec.examples, ...rule.spec.negativeExamples].map(exampleOf)) {
       const secrets = (r: typeof rule) => scan(text, [r]).matches.map((m) => m.secret);
       assert.deepEqual(secrets(lowered), secrets(rule), `${rule.spec.id}: ${text}`);
     }

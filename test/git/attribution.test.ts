@@ -18,6 +18,7 @@ function match(blob: string, path: string, line: number, secret = 'S3CRET'): Mat
     secret,
     entropy: 4,
     generic: false,
+    confidence: 'high',
     lineText: '',
     location: {
       provenance: { kind: 'git', repo: '/r', blob, path, introduced: undefined, seenIn: [], atHead: false },

@@ -278,7 +278,15 @@ describe('scan image on local transports', () => {
       visibility: 'deleted',
       hiddenByLayerIndex: 2,
       hiddenByLayerDigest: leaky.layers[1]!.digest,
+      // Every result says how sure it is and why it fired.
+      confidence: 'high',
+      field: 'GITHUB_TOKEN',
+      why: env.properties?.['why'],
     });
+    assert.match(
+      String(env.properties?.['why']),
+      /^rule github-pat, field GITHUB_TOKEN, entropy \d\.\d\d bits\/char$/,
+    );
     const csv = run(['scan', 'image', `oci:${layout}:leaky`, '-f', 'csv']).stdout.split('\r\n');
     const header = csv[0]!.split(',');
     const row = csv.find((l) => l.includes(',app/.env,'))!.split(',');

@@ -53,6 +53,7 @@ const awsFinding: Finding = {
   secret: AWS_SECRET,
   redacted: 'AKIA…(20)',
   entropy: 3.684183719779189,
+  confidence: 'high',
   locations: [
     {
       provenance: { kind: 'file', path: 'config/prod env.ini' },
@@ -102,6 +103,9 @@ const tokenFinding: Finding = {
   secret: TOKEN_SECRET,
   redacted: 'tok_…(22)',
   entropy: 4.1,
+  confidence: 'medium',
+  lowered: ['test or fixture path'],
+  field: 'API_TOKEN',
   locations: [
     {
       provenance: { kind: 'stdin', name: '<stdin>' },
@@ -151,7 +155,14 @@ const emptySummary: ScanSummary = {
   findings: 0,
   ignored: 0,
   baselined: 0,
-  suppressed: { configAllowlist: 0, ruleAllowlists: 0, inlineAllow: 0, ignoreFile: 0, baseline: 0 },
+  suppressed: {
+    configAllowlist: 0,
+    ruleAllowlists: 0,
+    inlineAllow: 0,
+    ignoreFile: 0,
+    baseline: 0,
+    lowConfidence: 0,
+  },
   skipped: {},
   skippedItems: [],
   cutShort: [],
@@ -168,7 +179,15 @@ const full: ScanResult = {
     findings: 2,
     ignored: 1,
     baselined: 2,
-    suppressed: { configAllowlist: 4, ruleAllowlists: 0, inlineAllow: 3, ignoreFile: 1, baseline: 2 },
+    suppressed: {
+      configAllowlist: 4,
+      ruleAllowlists: 0,
+      inlineAllow: 3,
+      ignoreFile: 1,
+      baseline: 2,
+      lowConfidence: 5,
+    },
+    minConfidence: 'medium',
     skipped: { binary: 3, 'too-large': 1, unreadable: 2 },
     skippedItems: [
       { path: 'img/logo.png', reason: 'binary' },
@@ -265,9 +284,24 @@ test('json envelope: version, rounded entropy, fixed key order, no secret by def
     'description',
     'redacted',
     'entropy',
+    'confidence',
     'locations',
   ]);
   assert.equal(f['entropy'], 3.68);
+  assert.equal(f['confidence'], 'high');
+  const token = report.findings[1]!;
+  assert.equal(token['confidence'], 'medium');
+  assert.deepEqual(token['lowered'], ['test or fixture path']);
+  assert.equal(token['field'], 'API_TOKEN');
+  assert.deepEqual(report.summary['suppressed'], {
+    configAllowlist: 4,
+    ruleAllowlists: 0,
+    inlineAllow: 3,
+    ignoreFile: 1,
+    baseline: 2,
+    lowConfidence: 5,
+  });
+  assert.equal(report.summary['minConfidence'], 'medium');
   assert.equal('secret' in f, false);
   assert.deepEqual(report.summary['skipped'], { binary: 3, 'too-large': 1, unreadable: 2 });
   assert.ok(out.includes('\n  "version": 1,\n'), 'two-space indentation');
@@ -319,8 +353,22 @@ test('sarif: rules, results, fingerprints, locations and git properties', () => 
     author: 'Alice Example',
     date: commit.date,
     atHead: false,
+    confidence: 'high',
+    why: 'rule aws-access-key-id, entropy 3.68 bits/char',
   });
-  assert.deepEqual(results[5]!.properties, { atHead: true, decodedFrom: ['base64', 'hex'] });
+  assert.deepEqual(results[5]!.properties, {
+    atHead: true,
+    confidence: 'medium',
+    why: 'rule generic-token, field API_TOKEN, entropy 4.10 bits/char',
+    field: 'API_TOKEN',
+    lowered: ['test or fixture path'],
+    decodedFrom: ['base64', 'hex'],
+  });
+  // Confidence is SARIF's rank (per result) and precision (per rule).
+  assert.equal(results[0]!.rank, 90);
+  assert.equal(results[5]!.rank, 60);
+  assert.equal(rules[0]!.properties?.precision, 'very-high');
+  assert.equal(rules[1]!.properties?.precision, 'medium');
   assert.equal(run.invocations?.[0]?.executionSuccessful, false);
 });
 
@@ -375,7 +423,12 @@ test('text: findings, locations, next steps and summary', () => {
     'rule generic-token exceeded its time budget on vendor/huge.min.js',
     'Note: 2 paths could not be read',
     'Scan incomplete',
-    'Suppressed: 4 by the allowlist in .keyspill.yaml, 3 by inline keyspill:allow, 1 by .keyspillignore, 2 in the baseline',
+    'Suppressed: 4 by the allowlist in .keyspill.yaml, 3 by inline keyspill:allow, 1 by .keyspillignore, 2 in the baseline, 5 below --min-confidence medium',
+    // Why each finding fired, and how sure it is.
+    'Confidence   high',
+    'Why          rule aws-access-key-id, entropy 3.68 bits/char',
+    'Confidence   medium (lowered: test or fixture path)',
+    'Why          rule generic-token, field API_TOKEN, entropy 4.10 bits/char',
   ]) {
     assert.ok(out.includes(expected), `text lacks ${JSON.stringify(expected)}\n${out}`);
   }
@@ -416,23 +469,23 @@ test('csv: header, one row per location, RFC 4180 quoting and formula guard', ()
   const lines = out.split('\r\n');
   assert.equal(
     lines[0],
-    'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,image,manifestDigest,platform,layerIndex,layerDigest,createdBy,visibility',
+    'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,image,manifestDigest,platform,layerIndex,layerDigest,createdBy,visibility,confidence',
   );
   assert.equal(lines.at(-1), '', 'every record ends with CRLF');
   assert.equal(
     lines[3],
-    `aws-access-key-id:0123456789abcdef,aws-access-key-id,aws-access-key,critical,deploy/old name.sh,4,1,AKIA…(20),git,${commit.commit},,,,,,,,`,
+    `aws-access-key-id:0123456789abcdef,aws-access-key-id,aws-access-key,critical,deploy/old name.sh,4,1,AKIA…(20),git,${commit.commit},,,,,,,,,high`,
   );
   // The staged path starts with '=' and holds a quote, a comma and a newline.
-  assert.ok(out.includes(`,"'=HYPERLINK(""x""),a\nb.env",1,1,tok_…(22),staged,,,,,,,,,\r\n`), out);
+  assert.ok(out.includes(`,"'=HYPERLINK(""x""),a\nb.env",1,1,tok_…(22),staged,,,,,,,,,,medium\r\n`), out);
   assert.equal(
     REPORTERS.csv.render(empty, hidden),
-    'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,image,manifestDigest,platform,layerIndex,layerDigest,createdBy,visibility\r\n',
+    'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,image,manifestDigest,platform,layerIndex,layerDigest,createdBy,visibility,confidence\r\n',
   );
   const withSecret = REPORTERS.csv.render(full, shown);
   assert.ok(
     withSecret.startsWith(
-      'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,image,manifestDigest,platform,layerIndex,layerDigest,createdBy,visibility,secret\r\n',
+      'fingerprint,ruleId,kind,severity,path,line,column,redacted,provenance,commit,identifier,image,manifestDigest,platform,layerIndex,layerDigest,createdBy,visibility,confidence,secret\r\n',
     ),
   );
   assert.ok(withSecret.includes(`,"tok_Zx9""q,w\nerty=123456"\r\n`));

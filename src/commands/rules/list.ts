@@ -11,6 +11,8 @@ export interface RuleRow {
   readonly engine: string;
   readonly keywords: readonly string[];
   readonly description: string;
+  /** The rule's own confidence, before context and value lower it. */
+  readonly confidence: string;
 }
 
 export default class RulesList extends BaseCommand<{ rules: RuleRow[] }> {
@@ -32,14 +34,15 @@ export default class RulesList extends BaseCommand<{ rules: RuleRow[] }> {
   async run(): Promise<{ rules: RuleRow[] }> {
     const { flags } = await this.parse(RulesList);
     const { loadConfig } = await import('../../config/load.ts');
-    const { activeRules } = await import('../../catalog/active.ts');
+    const { activeRules, activeFormats } = await import('../../catalog/active.ts');
     const cwd = process.cwd();
     const config = await loadConfig(cwd, flags.config === undefined ? undefined : resolve(cwd, flags.config));
-    const rules = await activeRules({
+    const options = {
       config,
       ruleFiles: (flags.rules ?? []).map((f) => resolve(cwd, f)),
       noBuiltin: !flags.builtin,
-    });
+    };
+    const rules = await activeRules(options);
     const rows: RuleRow[] = rules.map((r) => ({
       id: r.spec.id,
       kind: r.spec.kind,
@@ -48,12 +51,30 @@ export default class RulesList extends BaseCommand<{ rules: RuleRow[] }> {
       engine: r.matcher.engine,
       keywords: r.spec.keywords,
       description: r.spec.description,
+      confidence: r.confidence,
     }));
-    const w = (k: 'id' | 'kind' | 'severity'): number => Math.max(k.length, ...rows.map((r) => r[k].length));
-    const [wi, wk, ws] = [w('id'), w('kind'), w('severity')];
-    this.log(`${'ID'.padEnd(wi)}  ${'KIND'.padEnd(wk)}  ${'SEVERITY'.padEnd(ws)}  SOURCE`);
+    // File-format detectors read the files they name (src/detect/formats): rules in code, listed with the rest.
+    for (const f of activeFormats(options))
+      rows.push({
+        id: f.id,
+        kind: f.kind,
+        severity: f.severity,
+        source: `format: ${f.files}`,
+        engine: 'format',
+        keywords: [],
+        description: f.description,
+        confidence: f.confidence,
+      });
+    const w = (k: 'id' | 'kind' | 'severity' | 'confidence'): number =>
+      Math.max(k.length, ...rows.map((r) => r[k].length));
+    const [wi, wk, ws, wc] = [w('id'), w('kind'), w('severity'), w('confidence')];
+    this.log(
+      `${'ID'.padEnd(wi)}  ${'KIND'.padEnd(wk)}  ${'SEVERITY'.padEnd(ws)}  ${'CONFIDENCE'.padEnd(wc)}  SOURCE`,
+    );
     for (const r of rows)
-      this.log(`${r.id.padEnd(wi)}  ${r.kind.padEnd(wk)}  ${r.severity.padEnd(ws)}  ${r.source}`);
+      this.log(
+        `${r.id.padEnd(wi)}  ${r.kind.padEnd(wk)}  ${r.severity.padEnd(ws)}  ${r.confidence.padEnd(wc)}  ${r.source}`,
+      );
     this.log(`\n${rows.length} rules`);
     return { rules: rows };
   }

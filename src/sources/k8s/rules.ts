@@ -83,6 +83,8 @@ export function structuralMatch(rule: K8sRule, secret: string, location: Locatio
     entropy: shannonEntropy(secret),
     // Yields to a pattern rule that matched the same place: one secret, one finding, under the rule that knows it.
     generic: true,
+    // A value of a Secret's data: a credential field with a (non-placeholder) value.
+    confidence: 'medium',
     location,
     lineText,
   };
