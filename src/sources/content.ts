@@ -163,7 +163,6 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
-/** The one decision every source makes about bytes it read: fragments to scan, or a counted skip. */
 /**
  * The common case without a generator: an item that fits in one window and is not an archive gives exactly one
  * event, decided synchronously (most files and blobs). Undefined when `contentEvents` is needed (archives, windows).
@@ -181,7 +180,7 @@ export function simpleContentEvent(
   )
     return undefined;
   const detected = classify(bytes.subarray(0, SNIFF), policy);
-  if (detected === undefined) return binarySkip(item);
+  if (detected === undefined) return keystoreEvent(bytes, item) ?? binarySkip(item);
   const fragment: Fragment = {
     text: decode(bytes.subarray(detected.bom), detected.encoding),
     path: item.path,
@@ -192,6 +191,7 @@ export function simpleContentEvent(
   return { type: 'fragment', bytes: bytes.length, fragment };
 }
 
+/** The one decision every source makes about bytes it read: fragments to scan, or a counted skip. */
 export async function* contentEvents(
   bytes: Uint8Array,
   policy: ContentPolicy,
@@ -222,19 +222,25 @@ export async function* contentEvents(
     );
     return;
   }
-  // A key container is binary; it is scanned as base64 text so the keystore format can report the file.
-  const keystore = keystoreText(bytes, item.member ?? item.path);
+  const keystore = keystoreEvent(bytes, item);
   if (keystore !== undefined) {
-    const fragment: Fragment = {
-      text: keystore,
-      path: item.path,
-      provenance: item.provenance,
-      ...(item.member === undefined ? {} : { member: item.member }),
-    };
-    yield { type: 'fragment', bytes: bytes.length, fragment };
+    yield keystore;
     return;
   }
   yield* streamContent(once(bytes), policy, item);
+}
+
+/** A key container is binary; it is scanned as base64 text so that the keystore format can report the file. */
+function keystoreEvent(bytes: Uint8Array, item: ContentItem): SourceEvent | undefined {
+  const text = keystoreText(bytes, item.member ?? item.path);
+  if (text === undefined) return undefined;
+  const fragment: Fragment = {
+    text,
+    path: item.path,
+    provenance: item.provenance,
+    ...(item.member === undefined ? {} : { member: item.member }),
+  };
+  return { type: 'fragment', bytes: bytes.length, fragment };
 }
 
 /**
