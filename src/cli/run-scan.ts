@@ -56,8 +56,16 @@ export async function runScan(
   ]);
   if (flags.output !== undefined) assertWritable(resolve(process.cwd(), flags.output), '--output');
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  // The first Ctrl-C stops the scan with a partial report. The same interrupt can arrive twice (from the terminal and
+  // forwarded by bin/run.js's parent process), so a repeat within half a second is the same one; a later one quits.
+  let firstAt: number | undefined;
+  const onSigint = (): void => {
+    if (firstAt === undefined) {
+      firstAt = Date.now();
+      controller.abort();
+    } else if (Date.now() - firstAt > 500) process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
   const showProgress = process.stderr.isTTY === true || flags.verbose;
   const started = Date.now();
   let progressShown = false;

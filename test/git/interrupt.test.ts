@@ -90,13 +90,14 @@ test('an abort during attribution stops git within a second and the report says 
   );
 });
 
-test('Ctrl-C (SIGINT) to `keyspill scan git` during attribution: exit 130 within a second, a partial report', async () => {
+async function interruptDuringAttribution(group: boolean): Promise<void> {
   const repo = repoWithSecret();
   const slow = slowLogGit();
-  const child = spawn(process.execPath, [BIN, 'scan', 'git', repo.dir, '-f', 'json'], {
+  const child = spawn(process.execPath, [BIN, 'scan', 'git', repo.dir, '-f', 'json', '--no-cache'], {
     cwd: repo.dir,
     env: { ...slow.env, NO_COLOR: '1', KEYSPILL_STATE_DIR: tempDir() },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: group,
   });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -104,7 +105,9 @@ test('Ctrl-C (SIGINT) to `keyspill scan git` during attribution: exit 130 within
   await until(() => existsSync(slow.pidFile), 30_000);
   const pid = Number(readFileSync(slow.pidFile, 'utf8'));
   const sentAt = Date.now();
-  child.kill('SIGINT');
+  // A terminal's Ctrl-C goes to the whole foreground process group: keyspill and the scan process it starts.
+  if (group) process.kill(-child.pid!, 'SIGINT');
+  else child.kill('SIGINT');
   const code = await exited;
   assert.ok(Date.now() - sentAt < 1500, `exited ${Date.now() - sentAt} ms after SIGINT`);
   assert.equal(code, 130);
@@ -116,4 +119,10 @@ test('Ctrl-C (SIGINT) to `keyspill scan git` during attribution: exit 130 within
   assert.equal(report.summary.incomplete, true);
   assert.match(report.summary.notes[0]!, /interrupted/);
   assert.equal(report.findings.length, 1);
-});
+}
+
+test('Ctrl-C (SIGINT) to `keyspill scan git` during attribution: exit 130 within a second, a partial report', () =>
+  interruptDuringAttribution(false));
+
+test('Ctrl-C from a terminal (SIGINT to the process group) counts once: the same partial report, exit 130', () =>
+  interruptDuringAttribution(true));
