@@ -120,8 +120,11 @@ if (existsSync(gitBench) && !process.argv.includes('--no-git')) {
 //    (needs the cached kube-apiserver, scripts/kube-build.sh; it takes a couple of minutes).
 // 6. Respond figures (issues 8, 9): time to contain against moto, audit wall time vs its floor, staged start-up
 //    (KEYSPILL_BENCH_BASELINE=other/bin/run.js compares it with another build).
-// Each runs as its own script; --no-image / --no-k8s / --no-respond skip one.
+// 7. Large generated histories (issue 13): 0.5 and 2 GB of unique blobs, cost per GB and peak RSS (generated once
+//    into .cache/bench-large, a few minutes; --no-large skips it).
+// Each runs as its own script; --no-image / --no-k8s / --no-respond / --no-large skip one.
 for (const [name, script] of [
+  ['large', 'bench-git-large.mjs'],
   ['image', 'bench-image.mjs'],
   ['k8s', 'bench-k8s.ts'],
   ['respond', 'bench-respond.ts'],
