@@ -2,7 +2,9 @@
 import type { CutShort, FragmentResult } from '../detect/engine.ts';
 import type { Ruleset } from '../detect/ruleset.ts';
 import { findingsOf, withMinConfidence, withoutKnown } from '../findings/pipeline.ts';
+import type { Fragment } from '../model/fragment.ts';
 import type { Finding, Match } from '../model/match.ts';
+import type { Provenance } from '../model/provenance.ts';
 import { DEFAULT_MIN_CONFIDENCE, type Confidence } from '../model/rule.ts';
 import type { ScanResult, Skipped, SkipReason } from '../model/result.ts';
 import { EXIT, KeyspillError, reasonOf } from '../errors.ts';
@@ -58,16 +60,25 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
   let incomplete = false;
   let lastProgress = 0;
   const allowlisted = { rule: 0, config: 0 };
+  /** Allowlisted matches by the provenance of the fragment they were in (a source may remember them). */
+  const suppressedAt = new Map<Provenance, { rule: number; config: number }>();
   const pool = createPool({
     ruleset: o.ruleset,
     workerRules: o.workerRules,
     startAfterBytes: o.workerAfterBytes ?? 16 * 1024 * 1024,
     now,
-    onResult: (r: FragmentResult) => {
+    onResult: (r: FragmentResult, fragment: Fragment) => {
       for (const m of r.matches) matches.push(m);
       cutShort.push(...r.cutShort);
       allowlisted.rule += r.suppressed.rule;
       allowlisted.config += r.suppressed.config;
+      if (r.suppressed.rule + r.suppressed.config > 0) {
+        const before = suppressedAt.get(fragment.provenance) ?? { rule: 0, config: 0 };
+        suppressedAt.set(fragment.provenance, {
+          rule: before.rule + r.suppressed.rule,
+          config: before.config + r.suppressed.config,
+        });
+      }
     },
   });
 
@@ -94,7 +105,7 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
           o.onProgress({ items, bytes, matches: matches.length });
         }
       } else if (ev.type === 'cached') {
-        items++;
+        items += ev.items ?? 1;
         bytes += ev.bytes;
       } else if (ev.type === 'skip') {
         skip(ev.skipped, ev.incomplete);
@@ -139,7 +150,13 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
       ...cutShort.map((c) => c.path),
       ...skippedItems.filter((s) => s.reason === 'scan-error').map((s) => s.path),
     ]);
-    notes.push(...(await o.source.complete({ interrupted: o.signal.aborted, unfinishedPaths })));
+    notes.push(
+      ...(await o.source.complete({
+        interrupted: o.signal.aborted,
+        unfinishedPaths,
+        suppressed: suppressedAt,
+      })),
+    );
   }
   if (o.signal.aborted)
     notes.unshift(

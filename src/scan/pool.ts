@@ -11,7 +11,8 @@ export interface PoolOptions {
   readonly workerRules: RulesetSpec | undefined;
   /** Bytes scanned inline before a worker is started (its start-up costs ~50 ms). */
   readonly startAfterBytes: number;
-  readonly onResult: (r: FragmentResult) => void;
+  /** Each fragment's result, with the fragment it came from (the same object that was submitted). */
+  readonly onResult: (r: FragmentResult, fragment: Fragment) => void;
   readonly now: () => number;
 }
 
@@ -44,7 +45,7 @@ export function createPool(o: PoolOptions): MatchPool {
   let nextId = 0;
   let inFlightBytes = 0;
   let byWorker = 0;
-  const pending = new Map<number, number>();
+  const pending = new Map<number, { readonly bytes: number; readonly fragment: Fragment }>();
   let idle: (() => void) | undefined;
 
   const start = (): Worker => {
@@ -55,10 +56,11 @@ export function createPool(o: PoolOptions): MatchPool {
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     w.on('message', (msg: { id: number; result: FragmentResult }) => {
-      inFlightBytes -= pending.get(msg.id) ?? 0;
+      const sent = pending.get(msg.id)!;
+      inFlightBytes -= sent.bytes;
       pending.delete(msg.id);
       byWorker++;
-      o.onResult(msg.result);
+      o.onResult(msg.result, sent.fragment);
       if (pending.size === 0) idle?.();
     });
     w.on('error', (e: Error) => {
@@ -79,12 +81,12 @@ export function createPool(o: PoolOptions): MatchPool {
         inFlightBytes + bytes <= MAX_IN_FLIGHT_BYTES
       ) {
         const id = nextId++;
-        pending.set(id, bytes);
+        pending.set(id, { bytes, fragment });
         inFlightBytes += bytes;
         worker.postMessage({ id, fragment });
         return;
       }
-      o.onResult(scanFragment(fragment, o.ruleset, o.now));
+      o.onResult(scanFragment(fragment, o.ruleset, o.now), fragment);
       // Let worker replies run between inline fragments.
       if (worker !== undefined) await new Promise<void>((r) => setImmediate(r));
     },

@@ -20,7 +20,9 @@ import type { Match } from '../model/match.ts';
 import type { GitProvenance } from '../model/provenance.ts';
 import type { Skipped } from '../model/result.ts';
 import { reasonOf } from '../errors.ts';
+import { loadAttributionMemo, saveAttributionMemo } from '../state/attribution-memo.ts';
 import { loadBlobCache, saveBlobCache } from '../state/blob-cache.ts';
+import { foldCached, loadListingMemo, saveListingMemo, type ListingEntry } from '../state/listing-memo.ts';
 import { AsyncQueue } from './async-queue.ts';
 import {
   contentEvents,
@@ -150,9 +152,22 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
   /** Blobs that gave a skip besides binary (a too-large archive member, damage): scanned again next time. */
   const partialBlobs = new Set<string>();
   let fromCache = 0;
+  /**
+   * What this run's listing saw, in order (with a cache, without --all-objects): kept at the end of a complete scan
+   * so that a rescan of the same history replays it. `replay` is set when this run replays one.
+   */
+  let record: ListingEntry<SourceEvent>[] | undefined;
+  let replay: ListingEntry<SourceEvent>[] | undefined;
+  /** Items and bytes the summary counted for each blob read (while recording). */
+  const counted = new Map<string, { items: number; bytes: number }>();
   /** Attribution started early for the blobs the cache says had findings. */
   let prefetch:
-    | { readonly blobs: ReadonlySet<string>; readonly intros: ReturnType<typeof findIntroductions> }
+    | {
+        readonly blobs: ReadonlySet<string>;
+        readonly intros: ReturnType<typeof findIntroductions>;
+        /** From the attribution memo of an earlier run over this exact history (nothing to save again). */
+        readonly memo: boolean;
+      }
     | undefined;
 
   /**
@@ -163,6 +178,7 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
   async function feed(cat: CatFile, queue: AsyncQueue<Pending>, signal: AbortSignal): Promise<void> {
     const seen = o.allObjects ? new Set<string>() : undefined;
     const event = (e: SourceEvent): undefined => {
+      record?.push({ t: 'event', event: e });
       queue.push({ kind: 'event', event: e });
       return undefined;
     };
@@ -179,15 +195,44 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       if (cache?.clean.has(l.oid) === true) {
         fromCache++;
         readBlobs.set(l.oid, path);
-        return event({ type: 'cached', bytes: l.size });
+        const last = record?.[record.length - 1];
+        if (last?.t === 'cached')
+          record![record!.length - 1] = { ...last, items: last.items + 1, bytes: last.bytes + l.size };
+        else record?.push({ t: 'cached', items: 1, bytes: l.size });
+        queue.push({ kind: 'event', event: { type: 'cached', bytes: l.size } });
+        return undefined;
       }
       if (cache?.binary.has(l.oid) === true && !o.policy.includeBinary) {
         binaryBlobs.add(l.oid);
         return event(binarySkipFor(path, l.oid));
       }
+      record?.push({ t: 'read', oid: l.oid, path, size: l.size });
       queue.push({ kind: 'read', oid: l.oid, path });
       return cat.request(l.oid);
     };
+    if (replay !== undefined) {
+      // The same history under the same rules: what the last complete scan listed, without listing it again.
+      for (const e of replay) {
+        if (signal.aborted) return;
+        if (e.t === 'cached') {
+          fromCache += e.items;
+          queue.push({
+            kind: 'event',
+            event: {
+              type: 'cached',
+              bytes: e.bytes,
+              items: e.items,
+            },
+          });
+        } else if (e.t === 'event') queue.push({ kind: 'event', event: e.event });
+        else {
+          queue.push({ kind: 'read', oid: e.oid, path: e.path });
+          const wait = cat.request(e.oid);
+          if (wait !== undefined) await wait;
+        }
+      }
+      return;
+    }
     const run = async (
       mode: ListingMode,
       onLine: (l: ListedObject) => Promise<void> | undefined,
@@ -213,6 +258,7 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
           }
         }
         const failed = await listing.failure();
+        if (failed !== undefined || signal.aborted) record = undefined;
         if (failed !== undefined && !signal.aborted) {
           const where = mode.kind === 'reachable' ? ', part of the history was not scanned' : '';
           event({
@@ -300,8 +346,17 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
             ? simpleContentEvent(r.content, o.policy, blobItem(o, r.oid, item.path))
             : undefined;
         for await (const ev of simple === undefined ? blobEvents(o, r, item.path) : [simple]) {
-          if (ev.type === 'fragment' && r.kind === 'object') readBlobs.set(r.oid, item.path);
-          else if (ev.type === 'skip' && r.kind === 'object')
+          if (ev.type === 'fragment' && r.kind === 'object') {
+            readBlobs.set(r.oid, item.path);
+            if (record !== undefined) {
+              // What the summary counts for this blob (windows once, archive members each), for the replay.
+              const c = counted.get(r.oid) ?? { items: 0, bytes: 0 };
+              counted.set(r.oid, {
+                items: c.items + (ev.continued === true ? 0 : 1),
+                bytes: c.bytes + ev.bytes,
+              });
+            }
+          } else if (ev.type === 'skip' && r.kind === 'object')
             (ev.skipped.reason === 'binary' ? binaryBlobs : partialBlobs).add(r.oid);
           yield ev;
         }
@@ -323,10 +378,24 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       revisions = await resolveRevisions(ctx, o.revisions);
       // Blobs that had findings last time will likely have them again: start their attribution (one git log
       // pass) now, beside the listing, instead of after the scan. Not with --all-objects (its tips come later).
-      if (cache !== undefined && cache.matched.size > 0 && !o.allObjects) {
+      if (o.cache !== undefined && cache !== undefined && !o.allObjects) {
+        replay = loadListingMemo(o.cache.dir, o.cache.key, repo.root, revisions.lines);
+        if (replay === undefined) record = [];
+      }
+      // An unchanged history scanned before has its attribution in the memo: no git log at all.
+      if (o.cache !== undefined && cache !== undefined && cache.matched.size > 0 && !o.allObjects) {
         const lines = revisions.lines;
-        prefetch = { blobs: cache.matched, intros: findIntroductions(ctx, lines, cache.matched) };
-        prefetch.intros.catch(() => undefined);
+        const memo = loadAttributionMemo(o.cache.dir, lines);
+        if (memo !== undefined && [...cache.matched].every((b) => memo.blobs.has(b)))
+          prefetch = { blobs: memo.blobs, intros: Promise.resolve(memo.intros), memo: true };
+        else {
+          prefetch = {
+            blobs: cache.matched,
+            intros: findIntroductions(ctx, lines, cache.matched),
+            memo: false,
+          };
+          prefetch.intros.catch(() => undefined);
+        }
       }
       yield* configNotes(revisions);
       if (revisions.lines.length === 0 && !o.allObjects) {
@@ -345,10 +414,30 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
           `${fromCache} blob(s) were scanned clean by an earlier run with the same rules (scan cache): not read again`,
         );
       if (outcome.interrupted) return notes;
+      // A blob whose matches the allowlists dropped is read again next time, so the summary counts them again.
+      const allowlisted = new Set<string>();
+      for (const p of outcome.suppressed.keys()) if (p.kind === 'git') allowlisted.add(p.blob);
       const clean = [...readBlobs].filter(
         ([oid, path]) =>
-          !matchedBlobs.has(oid) && !partialBlobs.has(oid) && !outcome.unfinishedPaths.has(path),
+          !matchedBlobs.has(oid) &&
+          !partialBlobs.has(oid) &&
+          !allowlisted.has(oid) &&
+          !outcome.unfinishedPaths.has(path),
       );
+      if (record !== undefined) {
+        // Blobs read clean become counts; binary ones their skip; the rest (findings, partial) are read again.
+        const cleanOids = new Set(clean.map(([oid]) => oid));
+        const entries = foldCached(
+          record.map((e): ListingEntry<SourceEvent> => {
+            if (e.t !== 'read') return e;
+            if (cleanOids.has(e.oid))
+              return { t: 'cached', ...(counted.get(e.oid) ?? { items: 1, bytes: e.size }) };
+            if (binaryBlobs.has(e.oid)) return { t: 'event', event: binarySkipFor(e.path, e.oid) };
+            return e;
+          }),
+        );
+        saveListingMemo(o.cache.dir, o.cache.key, repo.root, revisions!.lines, entries);
+      }
       try {
         // Merge with what is on disk now (another run, or a submodule's scan, may have saved since we loaded).
         const now = loadBlobCache(o.cache.dir, o.cache.key);
@@ -382,12 +471,11 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       if (signal.aborted) return interrupted;
       ctx = withSignal(repo.ctx, signal);
       const tips = o.allObjects ? [...revisions.lines, ...allCommits] : revisions.lines;
-      const prefetched =
-        prefetch !== undefined && [...blobs].every((b) => prefetch!.blobs.has(b))
-          ? prefetch.intros
-          : undefined;
-      const intros = (await prefetched) ?? (await findIntroductions(ctx, tips, blobs));
+      const usePrefetch = prefetch !== undefined && [...blobs].every((b) => prefetch!.blobs.has(b));
+      const intros = usePrefetch ? await prefetch!.intros : await findIntroductions(ctx, tips, blobs);
       if (signal.aborted) return interrupted;
+      if (o.cache !== undefined && !o.allObjects && !(usePrefetch && prefetch!.memo))
+        saveAttributionMemo(o.cache.dir, revisions.lines, usePrefetch ? prefetch!.blobs : blobs, intros);
       const notes =
         intros.error === undefined
           ? []

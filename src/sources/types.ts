@@ -1,6 +1,7 @@
 // Source interface: I/O that yields fragments to scan, and reports what it had to skip.
 import type { Fragment } from '../model/fragment.ts';
 import type { Match } from '../model/match.ts';
+import type { Provenance } from '../model/provenance.ts';
 import type { Skipped } from '../model/result.ts';
 
 export type SourceEvent =
@@ -12,8 +13,8 @@ export type SourceEvent =
       /** A later window of an item already counted. */
       readonly continued?: boolean;
     }
-  /** An item scanned clean by an earlier run (the git scan cache): counted as scanned, not read again. */
-  | { readonly type: 'cached'; readonly bytes: number }
+  /** Items (default one) scanned clean by an earlier run (the git scan cache): counted as scanned, not read again. */
+  | { readonly type: 'cached'; readonly bytes: number; readonly items?: number }
   | { readonly type: 'skip'; readonly skipped: Skipped; readonly incomplete: boolean }
   | { readonly type: 'note'; readonly note: string; readonly incomplete: boolean };
 
@@ -27,6 +28,8 @@ export interface ScanOutcome {
   readonly interrupted: boolean;
   /** Paths whose scan was cut short by a rule's time budget or failed in the engine. */
   readonly unfinishedPaths: ReadonlySet<string>;
+  /** Matches dropped by allowlists, by the provenance of the fragment they were in (the object the source made). */
+  readonly suppressed: ReadonlyMap<Provenance, { readonly rule: number; readonly config: number }>;
 }
 
 export interface Source {

@@ -2,7 +2,7 @@
 // new commits cost only their new blobs; another ruleset, a damaged cache, --no-cache: each behaves as said.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -109,4 +109,70 @@ test('the cache file holds blob ids only: no secret, and a matched blob is never
   );
   const again = scan(repo, cache);
   assert.equal(again.code, 1, 'the matched blob is read and reported again');
+});
+
+/** A git on PATH that logs its subcommand and first argument before running the real one. */
+function loggingGit(): { env: Record<string, string>; calls: () => string[] } {
+  const bin = tempDir('keyspill-loggit-');
+  const log = join(bin, 'calls.log');
+  const real = (process.env['PATH'] ?? '')
+    .split(':')
+    .map((d) => join(d, 'git'))
+    .find((p) => existsSync(p))!;
+  writeFileSync(
+    join(bin, 'git'),
+    `#!/bin/sh\necho "$1 $2" >> ${JSON.stringify(log)}\nexec ${JSON.stringify(real)} "$@"\n`,
+  );
+  chmodSync(join(bin, 'git'), 0o755);
+  return {
+    env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` },
+    calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
+  };
+}
+
+test('an unchanged history replays its listing and attribution: the same report, no listing or log pass', () => {
+  const repo = history();
+  repo.commit('docs', { 'README.md': 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n' });
+  const cache = tempDir();
+  const git = loggingGit();
+  const run = (): { code: number; report: Report & { summary: Record<string, unknown> } } => {
+    const r = runCli(['scan', 'git', '.', '-f', 'json'], {
+      cwd: repo.dir,
+      env: { ...(gitEnv() as Record<string, string>), ...git.env, KEYSPILL_CACHE_DIR: cache },
+    });
+    return { code: r.code, report: JSON.parse(r.stdout) as Report & { summary: Record<string, unknown> } };
+  };
+  const first = run();
+  const before = git.calls().length;
+  const second = run();
+  const calls = git.calls().slice(before);
+  assert.equal(second.code, first.code);
+  assert.ok(
+    !calls.includes('rev-list') && !calls.includes('log'),
+    `git calls on the rescan: ${calls.join(' ')}`,
+  );
+  const same = (r: typeof first): unknown => ({
+    ...r.report,
+    summary: {
+      ...r.report.summary,
+      durationMs: 0,
+      notes: r.report.summary.notes.filter((n) => !/scan cache/.test(n)),
+    },
+  });
+  assert.deepEqual(same(second), same(first), 'findings, counts, skips and suppressions as the first time');
+  // A damaged memo is ignored: the listing runs again and the report is unchanged.
+  for (const f of readdirSync(cache).filter((n) => n.startsWith('listing-') || n.startsWith('intros-')))
+    writeFileSync(join(cache, f), '{"magic":');
+  const third = run();
+  assert.ok(
+    git
+      .calls()
+      .slice(before + calls.length)
+      .includes('rev-list --objects'),
+    'listed again',
+  );
+  assert.deepEqual(same(third), same(first));
+  // A new commit is a new history: listed again, its new blob found.
+  repo.commit('more', { 'b.env': `AWS_ACCESS_KEY_ID=${KEYS[4]}\n` });
+  assert.equal(run().report.findings.length, first.report.findings.length + 1);
 });
