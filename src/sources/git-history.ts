@@ -158,7 +158,7 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
    */
   let record: ListingEntry<SourceEvent>[] | undefined;
   let replay: ListingEntry<SourceEvent>[] | undefined;
-  /** Items and bytes the summary counted for each blob read (while recording). */
+  /** Items and bytes the summary counted for a blob read, when not one item of its size (while recording). */
   const counted = new Map<string, { items: number; bytes: number }>();
   /** Attribution started early for the blobs the cache says had findings. */
   let prefetch:
@@ -345,21 +345,26 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
           r.kind === 'object'
             ? simpleContentEvent(r.content, o.policy, blobItem(o, r.oid, item.path))
             : undefined;
+        // What the summary counts for this blob (windows once, archive members each), kept for a replay when it
+        // is not the usual one item of the blob's size.
+        let items = 0;
+        let bytes = 0;
         for await (const ev of simple === undefined ? blobEvents(o, r, item.path) : [simple]) {
           if (ev.type === 'fragment' && r.kind === 'object') {
             readBlobs.set(r.oid, item.path);
-            if (record !== undefined) {
-              // What the summary counts for this blob (windows once, archive members each), for the replay.
-              const c = counted.get(r.oid) ?? { items: 0, bytes: 0 };
-              counted.set(r.oid, {
-                items: c.items + (ev.continued === true ? 0 : 1),
-                bytes: c.bytes + ev.bytes,
-              });
-            }
+            items += ev.continued === true ? 0 : 1;
+            bytes += ev.bytes;
           } else if (ev.type === 'skip' && r.kind === 'object')
             (ev.skipped.reason === 'binary' ? binaryBlobs : partialBlobs).add(r.oid);
           yield ev;
         }
+        if (
+          record !== undefined &&
+          r.kind === 'object' &&
+          items > 0 &&
+          (items !== 1 || bytes !== r.content.length)
+        )
+          counted.set(r.oid, { items, bytes });
       }
       await feeder;
       if (feedError !== undefined) throw feedError;
