@@ -101,11 +101,16 @@ function scanText(
   const candidates = new Uint8Array(rules.length);
   const decode = decodedFrom.length < scan.ruleset.options.maxDecodeDepth;
   const runs: number[] = [];
-  if (prefilter.candidates(text, candidates, decode ? runs : undefined) > 0) {
+  const keywordHits: number[] = [];
+  if (prefilter.candidates(text, candidates, decode ? runs : undefined, keywordHits) > 0) {
     for (let r = 0; r < rules.length; r++) {
       if (candidates[r] !== 1) continue;
       const rule = rules[r]!;
-      if (rule.runsOn === undefined || rule.runsOn(scan.name)) scanRule(scan, rule, text, place, decodedFrom);
+      if (rule.runsOn !== undefined && !rule.runsOn(scan.name)) continue;
+      const window = rule.matcher.window;
+      const starts =
+        window === undefined ? undefined : matchStarts(text.length, window, prefilter, keywordHits, r);
+      scanRule(scan, rule, text, place, decodedFrom, starts);
     }
   }
   if (!decode) return;
@@ -113,6 +118,31 @@ function scanText(
     const outer = place(run.start, run.end);
     scanText(scan, run.decoded, () => outer, [...decodedFrom, run.encoding]);
   }
+}
+
+/**
+ * Where rule `r`'s matches can start, as sorted [from, to) pairs: a match holds one of its keywords and is at
+ * most `maxLen` long, so it starts at most `maxLen - 1` before a keyword's last character. Starts close enough
+ * for their regex slices to overlap are joined (more starts are always safe). Undefined: the whole text.
+ */
+export function matchStarts(
+  length: number,
+  window: { readonly maxLen: number; readonly reach: number },
+  prefilter: Ruleset['prefilter'],
+  keywordHits: readonly number[],
+  r: number,
+): number[] | undefined {
+  const starts: number[] = [];
+  const join = 2 * window.reach + 4;
+  for (let h = 0; h < keywordHits.length; h += 2) {
+    if (!prefilter.rulesAt(keywordHits[h + 1]!).includes(r)) continue;
+    const end = keywordHits[h]! + 1;
+    const from = Math.max(0, end - window.maxLen);
+    const last = starts.length - 1;
+    if (last >= 0 && from <= starts[last]! + join) starts[last] = end;
+    else starts.push(from, end);
+  }
+  return starts.length === 2 && starts[0] === 0 && starts[1]! >= length ? undefined : starts;
 }
 
 /** What a rule or format says about a match, before the engine weighs the value and the file's context. */
@@ -276,9 +306,10 @@ function scanRule(
   text: string,
   place: (start: number, end: number) => Span,
   decodedFrom: readonly Encoding[],
+  starts: readonly number[] | undefined,
 ): void {
   const { spec } = rule;
-  const hits = rule.matcher.hits(text, scan.now() + scan.ruleset.options.ruleBudgetMs, scan.now);
+  const hits = rule.matcher.hits(text, scan.now() + scan.ruleset.options.ruleBudgetMs, scan.now, starts);
   let origin: Origin | undefined;
   for (const hit of hits) {
     if (hit.secretEnd <= hit.secretStart) continue;

@@ -10,36 +10,53 @@ export interface Prefilter {
    * With `runs`, the same pass also appends [start, end) of every run of base64-alphabet characters at
    * least MIN_RUN long, for the decoders: the text is read once for both.
    */
-  candidates(text: string, out: Uint8Array, runs?: number[]): number;
+  candidates(text: string, out: Uint8Array, runs?: number[], hits?: number[]): number;
+  /**
+   * With `hits`, the same pass appends (end, state) for every keyword occurrence: `end` is the offset of its
+   * last character, `rulesAt(state)` the rules one of whose keywords ends there.
+   */
+  rulesAt(state: number): readonly number[];
   readonly ruleCount: number;
 }
 
 /**
  * Builds the automaton over ASCII keywords, case-insensitively. `keywordsByRule[i]` are rule i's
- * keywords (lower-cased); a rule with none is always a candidate.
+ * keywords (lower-cased); a rule with none is always a candidate. `anchorsByRule[i]` are more strings whose
+ * occurrences `hits` reports for rule i (see Matcher.window), without making it a candidate.
  */
-export function buildPrefilter(keywordsByRule: readonly (readonly string[])[]): Prefilter {
+export function buildPrefilter(
+  keywordsByRule: readonly (readonly string[])[],
+  anchorsByRule: readonly (readonly string[])[] = [],
+): Prefilter {
   const children: Map<number, number>[] = [new Map<number, number>()];
   const outputs: number[][] = [[]];
+  /** The rules whose keywords or anchors end in each state. */
+  const reported: number[][] = [[]];
   const always: number[] = [];
+  const add = (kw: string, rule: number, anchor: boolean): void => {
+    let state = 0;
+    for (let i = 0; i < kw.length; i++) {
+      const c = kw.toLowerCase().charCodeAt(i);
+      if (c >= ALPHABET) throw new Error(`keyword "${kw}" is not ASCII`);
+      let next = children[state]!.get(c);
+      if (next === undefined) {
+        next = children.length;
+        children.push(new Map<number, number>());
+        outputs.push([]);
+        reported.push([]);
+        children[state]!.set(c, next);
+      }
+      state = next;
+    }
+    if (!anchor) outputs[state]!.push(rule);
+    reported[state]!.push(rule);
+  };
   keywordsByRule.forEach((keywords, rule) => {
     if (keywords.length === 0) always.push(rule);
-    for (const kw of keywords) {
-      let state = 0;
-      for (let i = 0; i < kw.length; i++) {
-        const c = kw.toLowerCase().charCodeAt(i);
-        if (c >= ALPHABET) throw new Error(`keyword "${kw}" is not ASCII`);
-        let next = children[state]!.get(c);
-        if (next === undefined) {
-          next = children.length;
-          children.push(new Map<number, number>());
-          outputs.push([]);
-          children[state]!.set(c, next);
-        }
-        state = next;
-      }
-      outputs[state]!.push(rule);
-    }
+    for (const kw of keywords) add(kw, rule, false);
+  });
+  anchorsByRule.forEach((anchors, rule) => {
+    for (const a of anchors) add(a, rule, true);
   });
 
   const n = children.length;
@@ -56,6 +73,7 @@ export function buildPrefilter(keywordsByRule: readonly (readonly string[])[]): 
   for (let qi = 0; qi < queue.length; qi++) {
     const s = queue[qi]!;
     outputs[s] = [...new Set([...outputs[s]!, ...outputs[fail[s]!]!])];
+    reported[s] = [...new Set([...reported[s]!, ...reported[fail[s]!]!])];
     for (let c = 0; c < ALPHABET; c++) {
       const next = children[s]!.get(c);
       if (next !== undefined) {
@@ -72,12 +90,13 @@ export function buildPrefilter(keywordsByRule: readonly (readonly string[])[]): 
     for (let c = 65; c <= 90; c++) table[s * ALPHABET + c] = table[s * ALPHABET + c + 32]!;
   }
   const hasOutput = new Uint8Array(n);
-  for (let s = 0; s < n; s++) if (outputs[s]!.length > 0) hasOutput[s] = 1;
+  for (let s = 0; s < n; s++) if (reported[s]!.length > 0) hasOutput[s] = 1;
   const ruleCount = keywordsByRule.length;
 
   return {
     ruleCount,
-    candidates(text, out, runs) {
+    rulesAt: (state) => reported[state]!,
+    candidates(text, out, runs, hits) {
       out.fill(0);
       let found = 0;
       for (const r of always) {
@@ -86,7 +105,7 @@ export function buildPrefilter(keywordsByRule: readonly (readonly string[])[]): 
       }
       let state = 0;
       const len = text.length;
-      if (runs !== undefined) {
+      if (runs !== undefined || hits !== undefined) {
         let runStart = -1;
         for (let i = 0; i < len; i++) {
           const c = text.charCodeAt(i);
@@ -95,17 +114,18 @@ export function buildPrefilter(keywordsByRule: readonly (readonly string[])[]): 
             if (BASE64_CLASS[c] === 1) {
               if (runStart < 0) runStart = i;
             } else if (runStart >= 0) {
-              if (i - runStart >= MIN_BASE64_RUN) runs.push(runStart, i);
+              if (i - runStart >= MIN_BASE64_RUN) runs?.push(runStart, i);
               runStart = -1;
             }
           } else {
             state = 0;
             if (runStart >= 0) {
-              if (i - runStart >= MIN_BASE64_RUN) runs.push(runStart, i);
+              if (i - runStart >= MIN_BASE64_RUN) runs?.push(runStart, i);
               runStart = -1;
             }
           }
           if (hasOutput[state] === 1) {
+            hits?.push(i, state);
             for (const r of outputs[state]!) {
               if (out[r] === 0) {
                 out[r] = 1;
@@ -114,7 +134,7 @@ export function buildPrefilter(keywordsByRule: readonly (readonly string[])[]): 
             }
           }
         }
-        if (runStart >= 0 && len - runStart >= MIN_BASE64_RUN) runs.push(runStart, len);
+        if (runStart >= 0 && len - runStart >= MIN_BASE64_RUN) runs?.push(runStart, len);
         return found;
       }
       for (let i = 0; i < len; i++) {

@@ -18,10 +18,12 @@ export interface RuleCost {
 function timed(m: Matcher, cost: RuleCost, clock: () => number): Matcher {
   return {
     engine: m.engine,
-    hits(text, deadline, now) {
-      const inner = m.hits(text, deadline, now);
+    ...(m.window === undefined ? {} : { window: m.window }),
+    hits(text, deadline, now, starts) {
+      const inner = m.hits(text, deadline, now, starts);
       cost.runs++;
-      cost.chars += text.length;
+      if (starts === undefined) cost.chars += text.length;
+      else for (let k = 0; k < starts.length; k += 2) cost.chars += starts[k + 1]! - starts[k]!;
       return {
         cutShort: inner.cutShort,
         *[Symbol.iterator]() {

@@ -100,11 +100,27 @@ export interface RegexHit {
 export interface Matcher {
   /** Linear-time engine (user rules) or native backtracking (built-in rules). */
   readonly engine: 'native' | 're2';
-  /** Yields hits in order; the search is cut short once `now()` passes `deadline`. */
+  /**
+   * Set when every match is proven short and to hold one of the rule's keywords (src/detect/regex-bounds.ts):
+   * the regex may then run only around the keywords.
+   */
+  readonly window?: {
+    readonly maxLen: number;
+    readonly reach: number;
+    readonly lines: number;
+    /** Strings besides the keywords that anchor a window (the prefilter reports them, for this rule only). */
+    readonly anchors: readonly string[];
+  };
+  /**
+   * Yields hits in order; the search is cut short once `now()` passes `deadline`. With `starts` (sorted,
+   * disjoint [from, to) pairs holding every position a match can start at; only for a matcher with a `window`),
+   * the regex runs only there and yields exactly what it yields over the whole text.
+   */
   hits(
     text: string,
     deadline: number,
     now: () => number,
+    starts?: readonly number[],
   ): Iterable<RegexHit> & { readonly cutShort: () => boolean };
 }
 

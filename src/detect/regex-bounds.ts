@@ -1,0 +1,356 @@
+// Regex bounds: proves, from a pattern's source, that its matches are short and hold a known string (so it may run in windows).
+
+/** What windowed matching needs to know about a regex, when it can be proven. */
+export interface WindowBounds {
+  /** No match is longer than this (UTF-16 units). */
+  readonly maxLen: number;
+  /**
+   * How far from a match's start the regex may read while trying that start (lookarounds, `\b`, backtracking
+   * included), either way.
+   */
+  readonly reach: number;
+  /**
+   * How many times, besides `reach`, it may run to the end (or start) of a line: an unbounded repeat of one
+   * character that is never a newline (`[ \t]*`) stops at the line's end.
+   */
+  readonly lines: number;
+  /**
+   * Strings besides the rule's keywords (lower-case, matched case-insensitively) one of which every match that
+   * holds none of the keywords holds: the prefilter finds them too.
+   */
+  readonly anchors: readonly string[];
+}
+
+/** What one piece of a pattern is known to do. */
+interface Info {
+  /** Longest text it consumes. */
+  readonly len: number;
+  /** Farthest it moves from where it starts, counting lookaround contents. */
+  readonly reach: number;
+  /** Every text it can match, lower-cased (a short list), or null when unknown or too many. */
+  readonly exact: readonly string[] | null;
+  /** Every match holds one of these (lower-case; keywords where they can be), or null when unknown. */
+  readonly anchors: readonly string[] | null;
+  /** Unbounded runs within a line (see WindowBounds.lines). */
+  readonly lines: number;
+  /** It may match a newline (for a one-character piece). */
+  readonly newline: boolean;
+}
+
+const MAX_EXACT = 256;
+const MAX_EXACT_LEN = 64;
+const MAX_CLASS = 16;
+
+class Unsupported extends Error {}
+
+/** An assertion reads the characters around it. */
+const ASSERTION: Info = { len: 0, reach: 1, exact: [''], anchors: null, lines: 0, newline: false };
+const ANY_CHAR: Info = { len: 1, reach: 1, exact: null, anchors: null, lines: 0, newline: true };
+/** The shortest string that may anchor a window when it is no keyword. */
+const MIN_ANCHOR = 4;
+const NOT_NEWLINE: Info = { ...ANY_CHAR, newline: false };
+
+function cross(a: readonly string[], b: readonly string[]): string[] | null {
+  if (a.length * b.length > MAX_EXACT) return null;
+  const out = new Set<string>();
+  for (const x of a)
+    for (const y of b) {
+      if (x.length + y.length > MAX_EXACT_LEN) return null;
+      out.add(x + y);
+    }
+  return [...out];
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] | null {
+  const out = new Set([...a, ...b]);
+  return out.size > MAX_EXACT ? null : [...out];
+}
+
+const mul = (n: number, m: number): number => (n === 0 || m === 0 ? 0 : n * m);
+
+/** A recursive-descent reader of the JavaScript (non-unicode) regex syntax the built-in rules use. */
+class Reader {
+  private i = 0;
+  private readonly src: string;
+  private readonly keywords: readonly string[];
+  constructor(src: string, keywords: readonly string[]) {
+    this.src = src;
+    this.keywords = keywords;
+  }
+
+  /** Anchors for a piece that matches one of `texts`: the keyword each holds, or itself when long enough. */
+  private anchorsOf(texts: readonly string[] | null): string[] | null {
+    if (texts === null) return null;
+    const out = new Set<string>();
+    for (const t of texts) {
+      const k = this.keywords.find((kw) => t.includes(kw));
+      if (k !== undefined) out.add(k);
+      else if (t.length >= MIN_ANCHOR) out.add(t);
+      else return null;
+    }
+    return [...out];
+  }
+
+  /** The better of two anchor sets: keywords only (the prefilter finds them anyway), else the longest. */
+  private better(a: readonly string[] | null, b: readonly string[] | null): readonly string[] | null {
+    if (a === null || b === null) return a ?? b;
+    const score = (xs: readonly string[]): number =>
+      xs.every((x) => this.keywords.includes(x)) ? Infinity : Math.min(...xs.map((x) => x.length));
+    return score(b) > score(a) ? b : a;
+  }
+
+  pattern(): Info {
+    const info = this.alternation();
+    if (this.i !== this.src.length) throw new Unsupported(`unexpected ${this.src[this.i]}`);
+    return info;
+  }
+
+  private alternation(): Info {
+    let info = this.sequence();
+    while (this.src[this.i] === '|') {
+      this.i++;
+      const next = this.sequence();
+      const exact = info.exact === null || next.exact === null ? null : union(info.exact, next.exact);
+      info = {
+        len: Math.max(info.len, next.len),
+        reach: Math.max(info.reach, next.reach),
+        exact,
+        anchors: this.better(
+          info.anchors !== null && next.anchors !== null ? union(info.anchors, next.anchors) : null,
+          this.anchorsOf(exact),
+        ),
+        lines: Math.max(info.lines, next.lines),
+        newline: info.newline || next.newline,
+      };
+    }
+    return info;
+  }
+
+  private sequence(): Info {
+    let len = 0;
+    let reach = 0;
+    let anchors: readonly string[] | null = null;
+    let lines = 0;
+    let newline = false;
+    let exact: string[] | null = [''];
+    /** The texts the run of exactly-known pieces just read can be (a sub-run, when it grew too big). */
+    let run: readonly string[] = [''];
+    while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
+      const piece = this.quantified();
+      len += piece.len;
+      reach += piece.reach;
+      lines += piece.lines;
+      newline ||= piece.newline;
+      anchors = this.better(anchors, piece.anchors);
+      exact = exact === null || piece.exact === null ? null : cross(exact, piece.exact);
+      if (piece.exact === null) run = [''];
+      else run = cross(run, piece.exact) ?? piece.exact;
+      anchors = this.better(anchors, this.anchorsOf(run));
+    }
+    return {
+      len,
+      reach,
+      exact,
+      anchors: this.better(anchors, this.anchorsOf(exact)),
+      lines,
+      newline,
+    };
+  }
+
+  private quantified(): Info {
+    const atom = this.atom();
+    const q = this.quantifier();
+    if (q === undefined) return atom;
+    const [min, max] = q;
+    if (this.src[this.i] === '?') this.i++; // lazy
+    let exact: string[] | null = null;
+    if (atom.exact !== null && max <= 4) {
+      exact = min === 0 ? [''] : [];
+      let power: string[] = [''];
+      for (let k = 1; k <= max && exact !== null; k++) {
+        const next = cross(power, atom.exact);
+        if (next === null) exact = null;
+        else {
+          power = next;
+          if (k >= min) exact = union(exact, power);
+        }
+      }
+    }
+    const anchors = min >= 1 ? atom.anchors : null;
+    if (max === Infinity && atom.len === 1 && atom.reach === 1 && atom.lines === 0 && !atom.newline) {
+      // One non-newline character, repeated: it runs at most to the line's end (or start, in a lookbehind).
+      return { len: Infinity, reach: min + 1, exact: null, anchors, lines: 1, newline: false };
+    }
+    return {
+      len: max === Infinity && atom.len > 0 ? Infinity : mul(atom.len, max),
+      reach: max === Infinity && atom.reach > 0 ? Infinity : mul(atom.reach, max),
+      exact,
+      anchors,
+      lines: max === Infinity && atom.lines > 0 ? Infinity : mul(atom.lines, max),
+      newline: atom.newline,
+    };
+  }
+
+  private quantifier(): [number, number] | undefined {
+    const c = this.src[this.i];
+    if (c === '*' || c === '+' || c === '?') {
+      this.i++;
+      return c === '*' ? [0, Infinity] : c === '+' ? [1, Infinity] : [0, 1];
+    }
+    if (c !== '{') return undefined;
+    const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
+    if (m === null) throw new Unsupported('a literal {');
+    this.i += m[0].length;
+    const min = Number(m[1]);
+    const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+    return [min, max];
+  }
+
+  private atom(): Info {
+    const c = this.src[this.i]!;
+    if (c === '(') return this.group();
+    if (c === '[') return this.charClass();
+    this.i++;
+    if (c === '^' || c === '$') return ASSERTION;
+    if (c === '.') return ANY_CHAR;
+    if (c === '\\') return this.escape();
+    if ('*+?{}]'.includes(c)) throw new Unsupported(`a bare ${c}`);
+    return literal(c);
+  }
+
+  private group(): Info {
+    const rest = this.src.slice(this.i);
+    const head = /^\((?:\?(?::|=|!|<=|<!|<[A-Za-z_$][\w$]*>|[ims]*(?:-[ims]+)?:))?/.exec(rest)![0];
+    this.i += head.length;
+    const inner = this.alternation();
+    if (this.src[this.i] !== ')') throw new Unsupported('an unclosed group');
+    this.i++;
+    if (head === '(?=' || head === '(?!' || head === '(?<=' || head === '(?<!') {
+      return {
+        len: 0,
+        reach: inner.reach + 1,
+        exact: [''],
+        anchors: null,
+        lines: inner.lines,
+        newline: false,
+      };
+    }
+    return inner;
+  }
+
+  private escape(): Info {
+    const c = this.src[this.i];
+    if (c === undefined) throw new Unsupported('a trailing backslash');
+    this.i++;
+    if (c === 'b' || c === 'B') return ASSERTION;
+    if ('sDW'.includes(c)) return ANY_CHAR;
+    if ('Sdw'.includes(c)) return NOT_NEWLINE;
+    const ch = this.escapedChar(c);
+    return literal(ch);
+  }
+
+  /** The character an escape outside `\b`, `\s`…, stands for (inside or outside a class). */
+  private escapedChar(c: string): string {
+    const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v' };
+    if (simple[c] !== undefined) return simple[c];
+    if (c === 'x' || c === 'u') {
+      const n = c === 'x' ? 2 : 4;
+      const hex = this.src.slice(this.i, this.i + n);
+      if (!new RegExp(`^[0-9A-Fa-f]{${n}}$`).test(hex)) throw new Unsupported(`\\${c}${hex}`);
+      this.i += n;
+      return String.fromCharCode(parseInt(hex, 16));
+    }
+    if (/[A-Za-z0-9_]/.test(c)) throw new Unsupported(`\\${c}`);
+    return c;
+  }
+
+  private charClass(): Info {
+    this.i++;
+    let negated = false;
+    if (this.src[this.i] === '^') {
+      negated = true;
+      this.i++;
+    }
+    let chars: Set<string> | null = new Set();
+    /** The class names a newline (a `\n`, a range over it, `\s`, `\D`, `\W`). */
+    let newline = false;
+    while (this.src[this.i] !== ']') {
+      const from = this.classAtom();
+      if (this.src[this.i] === '-' && this.src[this.i + 1] !== ']' && this.src[this.i + 1] !== undefined) {
+        this.i++;
+        const to = this.classAtom();
+        if (from.length !== 1 || to.length !== 1) throw new Unsupported('a range over a class escape');
+        const a = from.charCodeAt(0);
+        const b = to.charCodeAt(0);
+        if (a > b) throw new Unsupported('a reversed range');
+        if (a <= 10 && b >= 10) newline = true;
+        if (chars !== null && b - a < MAX_CLASS)
+          for (let x = a; x <= b; x++) chars.add(String.fromCharCode(x));
+        else chars = null;
+      } else if (from.length > 1) {
+        if (from !== '\\S' && from !== '\\d' && from !== '\\w') newline = true;
+        chars = null;
+      } else {
+        if (from === '\n') newline = true;
+        chars?.add(from);
+      }
+      if (chars !== null && chars.size > MAX_CLASS) chars = null;
+    }
+    this.i++;
+    if (negated) return newline ? NOT_NEWLINE : ANY_CHAR;
+    if (chars === null) return newline ? ANY_CHAR : NOT_NEWLINE;
+    if (chars.size === 0) throw new Unsupported('an empty class');
+    const lower = new Set<string>();
+    for (const ch of chars) {
+      if (ch.charCodeAt(0) >= 128) return ANY_CHAR;
+      lower.add(ch.toLowerCase());
+    }
+    return { len: 1, reach: 1, exact: [...lower], anchors: null, lines: 0, newline };
+  }
+
+  /** One character of a class, or a class escape as written (`\s`, `\w`, …). */
+  private classAtom(): string {
+    const c = this.src[this.i];
+    if (c === undefined) throw new Unsupported('an unclosed class');
+    this.i++;
+    if (c !== '\\') return c;
+    const e = this.src[this.i];
+    if (e === undefined) throw new Unsupported('a trailing backslash');
+    this.i++;
+    if ('sSdDwW'.includes(e)) return `\\${e}`;
+    if (e === 'b') return '\b';
+    if (e === '-') return '-';
+    return this.escapedChar(e);
+  }
+}
+
+function literal(c: string): Info {
+  const newline = c === '\n';
+  return c.charCodeAt(0) < 128
+    ? { len: 1, reach: 1, exact: [c.toLowerCase()], anchors: null, lines: 0, newline }
+    : { len: 1, reach: 1, exact: null, anchors: null, lines: 0, newline };
+}
+
+/**
+ * The bounds of a (JavaScript, non-unicode) regex source whose every match holds one of `keywords`
+ * (lower-case, matched case-insensitively as the prefilter does) and is bounded in length and reach; otherwise
+ * undefined (the regex must run over the whole text). Anything the reader does not know makes it undefined.
+ */
+export function windowBounds(source: string, keywords: readonly string[]): WindowBounds | undefined {
+  if (keywords.length === 0) return undefined;
+  let info: Info;
+  try {
+    info = new Reader(
+      source,
+      keywords.map((k) => k.toLowerCase()),
+    ).pattern();
+  } catch (e) {
+    if (e instanceof Unsupported) return undefined;
+    throw e;
+  }
+  if (info.anchors === null || !Number.isFinite(info.len) || !Number.isFinite(info.reach)) return undefined;
+  if (!Number.isFinite(info.lines)) return undefined;
+  const lower = new Set(keywords.map((k) => k.toLowerCase()));
+  const anchors = info.anchors.filter((a) => !lower.has(a));
+  return { maxLen: info.len, reach: info.reach, lines: info.lines, anchors };
+}
