@@ -33,18 +33,28 @@ export function buildPrefilter(
   /** The rules whose keywords or anchors end in each state. */
   const reported: number[][] = [[]];
   const always: number[] = [];
+  /** Per UTF-16 code unit: its class (low 7 bits) and whether it is in the base64 alphabet (bit 7). */
+  const info = new Uint8Array(65536);
+  let classCount = 1;
   const add = (kw: string, rule: number, anchor: boolean): void => {
     let state = 0;
-    for (let i = 0; i < kw.length; i++) {
-      const c = kw.toLowerCase().charCodeAt(i);
+    const lower = kw.toLowerCase();
+    for (let i = 0; i < lower.length; i++) {
+      const c = lower.charCodeAt(i);
       if (c >= ALPHABET) throw new Error(`keyword "${kw}" is not ASCII`);
-      let next = children[state]!.get(c);
+      if (info[c] === 0) {
+        info[c] = classCount;
+        if (c >= 97 && c <= 122) info[c - 32] = classCount;
+        classCount++;
+      }
+      const k = info[c]!;
+      let next = children[state]!.get(k);
       if (next === undefined) {
         next = children.length;
         children.push(new Map<number, number>());
         outputs.push([]);
         reported.push([]);
-        children[state]!.set(c, next);
+        children[state]!.set(k, next);
       }
       state = next;
     }
@@ -59,14 +69,19 @@ export function buildPrefilter(
     for (const a of anchors) add(a, rule, true);
   });
 
+  for (let c = 0; c < ALPHABET; c++) if (BASE64_CLASS[c] === 1) info[c]! |= 128;
   const n = children.length;
-  const table = new Int32Array(n * ALPHABET);
+  // Characters are read as classes: one per character keywords hold (upper case folded onto lower), and class 0
+  // for every other character (non-ASCII included), which always leads back to the root. Bit 7 marks the
+  // base64 alphabet, for the decoders' runs.
+  const K = classCount;
+  const table = new Int32Array(n * K);
   const fail = new Int32Array(n);
   const queue: number[] = [];
-  for (let c = 0; c < ALPHABET; c++) {
-    const next = children[0]!.get(c);
+  for (let k = 0; k < K; k++) {
+    const next = children[0]!.get(k);
     if (next !== undefined) {
-      table[c] = next;
+      table[k] = next;
       queue.push(next);
     }
   }
@@ -74,23 +89,22 @@ export function buildPrefilter(
     const s = queue[qi]!;
     outputs[s] = [...new Set([...outputs[s]!, ...outputs[fail[s]!]!])];
     reported[s] = [...new Set([...reported[s]!, ...reported[fail[s]!]!])];
-    for (let c = 0; c < ALPHABET; c++) {
-      const next = children[s]!.get(c);
+    for (let k = 0; k < K; k++) {
+      const next = children[s]!.get(k);
       if (next !== undefined) {
-        fail[next] = table[fail[s]! * ALPHABET + c]!;
-        table[s * ALPHABET + c] = next;
+        fail[next] = table[fail[s]! * K + k]!;
+        table[s * K + k] = next;
         queue.push(next);
       } else {
-        table[s * ALPHABET + c] = table[fail[s]! * ALPHABET + c]!;
+        table[s * K + k] = table[fail[s]! * K + k]!;
       }
     }
   }
-  // Fold upper case onto lower case so the scan loop needs no per-character lower-casing.
-  for (let s = 0; s < n; s++) {
-    for (let c = 65; c <= 90; c++) table[s * ALPHABET + c] = table[s * ALPHABET + c + 32]!;
+  // Entries hold the next state's row offset (state × K), bitwise-negated when that state reports something.
+  for (let i = 0; i < table.length; i++) {
+    const next = table[i]!;
+    table[i] = reported[next]!.length > 0 ? ~(next * K) : next * K;
   }
-  const hasOutput = new Uint8Array(n);
-  for (let s = 0; s < n; s++) if (reported[s]!.length > 0) hasOutput[s] = 1;
   const ruleCount = keywordsByRule.length;
 
   return {
@@ -103,52 +117,49 @@ export function buildPrefilter(
         out[r] = 1;
         found++;
       }
-      let state = 0;
+      let row = 0;
       const len = text.length;
       if (runs !== undefined || hits !== undefined) {
-        let runStart = -1;
+        // The last character outside the base64 alphabet, kept without a branch per character (base64 and other
+        // characters alternate too often in source text for a branch to be predicted).
+        let lastOther = -1;
         for (let i = 0; i < len; i++) {
-          const c = text.charCodeAt(i);
-          if (c < ALPHABET) {
-            state = table[state * ALPHABET + c]!;
-            if (BASE64_CLASS[c] === 1) {
-              if (runStart < 0) runStart = i;
-            } else if (runStart >= 0) {
-              if (i - runStart >= MIN_BASE64_RUN) runs?.push(runStart, i);
-              runStart = -1;
-            }
-          } else {
-            state = 0;
-            if (runStart >= 0) {
-              if (i - runStart >= MIN_BASE64_RUN) runs?.push(runStart, i);
-              runStart = -1;
-            }
+          const c = info[text.charCodeAt(i)]!;
+          const next = table[row + (c & 127)]!;
+          const other = 1 - (c >> 7);
+          if (i - lastOther > MIN_BASE64_RUN && other === 1) runs?.push(lastOther + 1, i);
+          lastOther += (i - lastOther) * other;
+          if (next >= 0) {
+            row = next;
+            continue;
           }
-          if (hasOutput[state] === 1) {
-            hits?.push(i, state);
-            for (const r of outputs[state]!) {
-              if (out[r] === 0) {
-                out[r] = 1;
-                found++;
-              }
-            }
-          }
-        }
-        if (runStart >= 0 && len - runStart >= MIN_BASE64_RUN) runs?.push(runStart, len);
-        return found;
-      }
-      for (let i = 0; i < len; i++) {
-        const c = text.charCodeAt(i);
-        state = c < ALPHABET ? table[state * ALPHABET + c]! : 0;
-        if (hasOutput[state] === 1) {
+          row = ~next;
+          const state = row / K;
+          hits?.push(i, state);
           for (const r of outputs[state]!) {
             if (out[r] === 0) {
               out[r] = 1;
               found++;
             }
           }
-          if (found === ruleCount) return found;
         }
+        if (len - lastOther > MIN_BASE64_RUN) runs?.push(lastOther + 1, len);
+        return found;
+      }
+      for (let i = 0; i < len; i++) {
+        const next = table[row + (info[text.charCodeAt(i)]! & 127)]!;
+        if (next >= 0) {
+          row = next;
+          continue;
+        }
+        row = ~next;
+        for (const r of outputs[row / K]!) {
+          if (out[r] === 0) {
+            out[r] = 1;
+            found++;
+          }
+        }
+        if (found === ruleCount) return found;
       }
       return found;
     },
