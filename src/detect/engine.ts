@@ -127,13 +127,13 @@ function scanText(
  */
 export function matchStarts(
   length: number,
-  window: { readonly maxLen: number; readonly reach: number },
+  window: { readonly maxLen: number; readonly ahead: number; readonly behind: number },
   prefilter: Ruleset['prefilter'],
   keywordHits: readonly number[],
   r: number,
 ): number[] | undefined {
   const starts: number[] = [];
-  const join = 2 * window.reach + 4;
+  const join = window.ahead + window.behind + 4;
   for (let h = 0; h < keywordHits.length; h += 2) {
     if (!prefilter.rulesAt(keywordHits[h + 1]!).includes(r)) continue;
     const end = keywordHits[h]! + 1;

@@ -16,16 +16,16 @@ function splitFlags(pattern: string): { source: string; ignoreCase: boolean } {
 type HitIterable = Iterable<RegexHit> & { readonly cutShort: () => boolean };
 
 /**
- * Where a regex may have to read to try the starts in [from, to): `reach` either way, then `lines` times on to
- * the end (start) of a line and `reach` again, and 2 more for the characters around (`\b`, `^`, `$`).
+ * Where a regex may have to read to try the starts in [from, to): `behind` before and `ahead` after them, then,
+ * `lines` times, on to the start (end) of a line and as far again; 2 more for the characters around (`\b`, `^`).
  */
 function sliceAround(text: string, from: number, to: number, w: WindowBounds): [number, number] {
-  let a = from - w.reach;
-  let b = to + w.reach;
+  let a = from - w.behind;
+  let b = to + w.ahead;
   for (let k = 0; k < w.lines && (a > 0 || b < text.length); k++) {
-    a = a <= 0 ? 0 : text.lastIndexOf('\n', a - 1) - w.reach;
+    a = a <= 0 ? 0 : text.lastIndexOf('\n', a - 1) - w.behind;
     const nl = b >= text.length ? text.length : text.indexOf('\n', b);
-    b = (nl === -1 ? text.length : nl) + 1 + w.reach;
+    b = (nl === -1 ? text.length : nl) + 1 + w.ahead;
   }
   return [Math.max(0, a - 2), Math.min(text.length, b + 2)];
 }

@@ -5,12 +5,13 @@ export interface WindowBounds {
   /** No match is longer than this (UTF-16 units). */
   readonly maxLen: number;
   /**
-   * How far from a match's start the regex may read while trying that start (lookarounds, `\b`, backtracking
-   * included), either way.
+   * How far after (`ahead`) and before (`behind`) a start the regex may read while trying that start
+   * (lookarounds, `\b`, backtracking included), besides its runs to a line's end (`lines`).
    */
-  readonly reach: number;
+  readonly ahead: number;
+  readonly behind: number;
   /**
-   * How many times, besides `reach`, it may run to the end (or start) of a line: an unbounded repeat of one
+   * How many times, besides `ahead`/`behind`, it may run to the end (or start) of a line: an unbounded repeat of one
    * character that is never a newline (`[ \t]*`) stops at the line's end.
    */
   readonly lines: number;
@@ -27,6 +28,11 @@ interface Info {
   readonly len: number;
   /** Farthest it moves from where it starts, counting lookaround contents. */
   readonly reach: number;
+  /** Length with each run within a line counted as one character (the runs are `lines`). */
+  readonly step: number;
+  /** How far past its start, and before it, it may read (runs within a line counted as one character). */
+  readonly ahead: number;
+  readonly behind: number;
   /** Every text it can match, lower-cased (a short list), or null when unknown or too many. */
   readonly exact: readonly string[] | null;
   /** Every match holds one of these (lower-case; keywords where they can be), or null when unknown. */
@@ -44,8 +50,19 @@ const MAX_CLASS = 16;
 class Unsupported extends Error {}
 
 /** An assertion reads the characters around it. */
-const ASSERTION: Info = { len: 0, reach: 1, exact: [''], anchors: null, lines: 0, newline: false };
-const ANY_CHAR: Info = { len: 1, reach: 1, exact: null, anchors: null, lines: 0, newline: true };
+const ONE = { len: 1, reach: 1, step: 1, ahead: 1, behind: 0 };
+const ASSERTION: Info = {
+  len: 0,
+  reach: 1,
+  step: 0,
+  ahead: 1,
+  behind: 1,
+  exact: [''],
+  anchors: null,
+  lines: 0,
+  newline: false,
+};
+const ANY_CHAR: Info = { ...ONE, exact: null, anchors: null, lines: 0, newline: true };
 /** The shortest string that may anchor a window when it is no keyword. */
 const MIN_ANCHOR = 4;
 const NOT_NEWLINE: Info = { ...ANY_CHAR, newline: false };
@@ -114,6 +131,9 @@ class Reader {
       info = {
         len: Math.max(info.len, next.len),
         reach: Math.max(info.reach, next.reach),
+        step: Math.max(info.step, next.step),
+        ahead: Math.max(info.ahead, next.ahead),
+        behind: Math.max(info.behind, next.behind),
         exact,
         anchors: this.better(
           info.anchors !== null && next.anchors !== null ? union(info.anchors, next.anchors) : null,
@@ -129,6 +149,9 @@ class Reader {
   private sequence(): Info {
     let len = 0;
     let reach = 0;
+    let step = 0;
+    let ahead = 0;
+    let behind = 0;
     let anchors: readonly string[] | null = null;
     let lines = 0;
     let newline = false;
@@ -139,6 +162,9 @@ class Reader {
       const piece = this.quantified();
       len += piece.len;
       reach += piece.reach;
+      ahead = Math.max(ahead, step + piece.ahead);
+      behind = Math.max(behind, piece.behind);
+      step += piece.step;
       lines += piece.lines;
       newline ||= piece.newline;
       anchors = this.better(anchors, piece.anchors);
@@ -150,6 +176,9 @@ class Reader {
     return {
       len,
       reach,
+      step,
+      ahead,
+      behind,
       exact,
       anchors: this.better(anchors, this.anchorsOf(exact)),
       lines,
@@ -179,11 +208,15 @@ class Reader {
     const anchors = min >= 1 ? atom.anchors : null;
     if (max === Infinity && atom.len === 1 && atom.reach === 1 && atom.lines === 0 && !atom.newline) {
       // One non-newline character, repeated: it runs at most to the line's end (or start, in a lookbehind).
-      return { len: Infinity, reach: min + 1, exact: null, anchors, lines: 1, newline: false };
+      return { ...ONE, len: Infinity, reach: min + 1, exact: null, anchors, lines: 1, newline: false };
     }
     return {
       len: max === Infinity && atom.len > 0 ? Infinity : mul(atom.len, max),
       reach: max === Infinity && atom.reach > 0 ? Infinity : mul(atom.reach, max),
+      step: max === Infinity && atom.step > 0 ? Infinity : mul(atom.step, max),
+      ahead:
+        max === 0 ? 0 : max === Infinity && atom.step > 0 ? Infinity : mul(atom.step, max - 1) + atom.ahead,
+      behind: max === 0 ? 0 : atom.behind,
       exact,
       anchors,
       lines: max === Infinity && atom.lines > 0 ? Infinity : mul(atom.lines, max),
@@ -229,6 +262,10 @@ class Reader {
       return {
         len: 0,
         reach: inner.reach + 1,
+        step: 0,
+        // A lookbehind matches backwards (and may hold lookaheads): its reach, either way.
+        ahead: (head.startsWith('(?<') ? inner.reach : inner.ahead) + 1,
+        behind: (head.startsWith('(?<') ? inner.reach : inner.behind) + 1,
         exact: [''],
         anchors: null,
         lines: inner.lines,
@@ -305,7 +342,7 @@ class Reader {
       if (ch.charCodeAt(0) >= 128) return ANY_CHAR;
       lower.add(ch.toLowerCase());
     }
-    return { len: 1, reach: 1, exact: [...lower], anchors: null, lines: 0, newline };
+    return { ...ONE, exact: [...lower], anchors: null, lines: 0, newline };
   }
 
   /** One character of a class, or a class escape as written (`\s`, `\w`, …). */
@@ -327,8 +364,8 @@ class Reader {
 function literal(c: string): Info {
   const newline = c === '\n';
   return c.charCodeAt(0) < 128
-    ? { len: 1, reach: 1, exact: [c.toLowerCase()], anchors: null, lines: 0, newline }
-    : { len: 1, reach: 1, exact: null, anchors: null, lines: 0, newline };
+    ? { ...ONE, exact: [c.toLowerCase()], anchors: null, lines: 0, newline }
+    : { ...ONE, exact: null, anchors: null, lines: 0, newline };
 }
 
 /**
@@ -348,9 +385,10 @@ export function windowBounds(source: string, keywords: readonly string[]): Windo
     if (e instanceof Unsupported) return undefined;
     throw e;
   }
-  if (info.anchors === null || !Number.isFinite(info.len) || !Number.isFinite(info.reach)) return undefined;
+  if (info.anchors === null || !Number.isFinite(info.len)) return undefined;
+  if (!Number.isFinite(info.ahead) || !Number.isFinite(info.behind)) return undefined;
   if (!Number.isFinite(info.lines)) return undefined;
   const lower = new Set(keywords.map((k) => k.toLowerCase()));
   const anchors = info.anchors.filter((a) => !lower.has(a));
-  return { maxLen: info.len, reach: info.reach, lines: info.lines, anchors };
+  return { maxLen: info.len, ahead: info.ahead, behind: info.behind, lines: info.lines, anchors };
 }

@@ -106,7 +106,8 @@ export interface Matcher {
    */
   readonly window?: {
     readonly maxLen: number;
-    readonly reach: number;
+    readonly ahead: number;
+    readonly behind: number;
     readonly lines: number;
     /** Strings besides the keywords that anchor a window (the prefilter reports them, for this rule only). */
     readonly anchors: readonly string[];

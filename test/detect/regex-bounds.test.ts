@@ -4,32 +4,42 @@ import assert from 'node:assert/strict';
 import { windowBounds } from '../../src/detect/regex-bounds.ts';
 
 const cases: [string, string, string[], ReturnType<typeof windowBounds>][] = [
-  ['a literal prefix', 'ghp_[A-Za-z0-9]{36}', ['ghp_'], { maxLen: 40, reach: 40, lines: 0, anchors: [] }],
+  [
+    'a literal prefix',
+    'ghp_[A-Za-z0-9]{36}',
+    ['ghp_'],
+    { maxLen: 40, ahead: 40, behind: 0, lines: 0, anchors: [] },
+  ],
   [
     'lookarounds reach',
     '(?<![a-z])key=([a-z]{4})(?![a-z])',
     ['key'],
-    { maxLen: 8, reach: 12, lines: 0, anchors: [] },
+    { maxLen: 8, ahead: 10, behind: 2, lines: 0, anchors: [] },
   ],
   [
     'a keyword across pieces',
     'api[_.-]?key=(\\d{2})',
     ['api_key', 'apikey', 'api-key', 'api.key'],
-    { maxLen: 10, reach: 10, lines: 0, anchors: [] },
+    { maxLen: 10, ahead: 10, behind: 0, lines: 0, anchors: [] },
   ],
   [
     'a missing keyword becomes an anchor',
     'api[_.-]?key=(\\d{2})',
     ['api_key', 'apikey'],
-    { maxLen: 10, reach: 10, lines: 0, anchors: ['api.key', 'api-key'] },
+    { maxLen: 10, ahead: 10, behind: 0, lines: 0, anchors: ['api.key', 'api-key'] },
   ],
   [
     'every branch holds a keyword',
     '(?:foo|bar)x',
     ['foo', 'bar'],
-    { maxLen: 4, reach: 4, lines: 0, anchors: [] },
+    { maxLen: 4, ahead: 4, behind: 0, lines: 0, anchors: [] },
   ],
-  ['a blank run within a line', 'tok(?=[ \\t]*$)', ['tok'], { maxLen: 3, reach: 6, lines: 1, anchors: [] }],
+  [
+    'a blank run within a line',
+    'tok(?=[ \\t]*$)',
+    ['tok'],
+    { maxLen: 3, ahead: 6, behind: 2, lines: 1, anchors: [] },
+  ],
   ['no keyword: whole text', '[a-z]{4}=(\\d+)', ['key'], undefined],
   ['an optional keyword: whole text', '(?:key)?=(\\d{4})', ['key'], undefined],
   ['a short branch without a keyword: whole text', '(?:key|k)=(\\d{4})', ['key'], undefined],

@@ -59,7 +59,18 @@ test('every rule example: windowed and whole-text regex hits agree, at every off
     for (const e of [...rule.spec.examples, ...rule.spec.negativeExamples]) {
       const text = exampleOf(e).text;
       // Pads that put the example (and its keyword) around the window and reach limits of a neighbour.
-      for (const pad of [0, 1, window.maxLen - 1, window.maxLen, window.reach, window.reach + 3]) {
+      const { maxLen, ahead, behind } = window;
+      for (const pad of [
+        0,
+        1,
+        maxLen - 1,
+        maxLen,
+        ahead - 1,
+        ahead + 3,
+        behind,
+        behind + 3,
+        ahead + behind,
+      ]) {
         const filler = 'a1 '.repeat(Math.ceil(pad / 3)).slice(0, pad);
         compared += compareRules(ruleset, `${text}${filler}${text}`);
         compared += compareRules(ruleset, `${filler}${text}\n${filler}${text.toUpperCase()}${filler}`);
@@ -91,6 +102,6 @@ test('windowed and whole-text matching agree over random mixes of examples, keyw
       const fragment = { text, path: 'config/app.env', provenance: { kind: 'file' as const, path: 'f' } };
       assert.deepEqual(scanFragment(fragment, ruleset), scanFragment(fragment, whole));
     }),
-    { numRuns: runs(150) },
+    { numRuns: runs(300) },
   );
 });
