@@ -120,15 +120,16 @@ export function buildPrefilter(
       let row = 0;
       const len = text.length;
       if (runs !== undefined || hits !== undefined) {
-        // The last character outside the base64 alphabet, kept without a branch per character (base64 and other
-        // characters alternate too often in source text for a branch to be predicted).
-        let lastOther = -1;
+        // The length of the current base64 run, kept without a branch per character (base64 and other characters
+        // alternate too often in source text for a branch to be predicted); a run is noted once it is long enough,
+        // and measured after the pass.
+        let run = 0;
+        const long: number[] = [];
         for (let i = 0; i < len; i++) {
           const c = info[text.charCodeAt(i)]!;
           const next = table[row + (c & 127)]!;
-          const other = 1 - (c >> 7);
-          if (i - lastOther > MIN_BASE64_RUN && other === 1) runs?.push(lastOther + 1, i);
-          lastOther += (i - lastOther) * other;
+          run = (run + 1) & -(c >> 7);
+          if (run === MIN_BASE64_RUN) long.push(i + 1 - MIN_BASE64_RUN);
           if (next >= 0) {
             row = next;
             continue;
@@ -143,7 +144,13 @@ export function buildPrefilter(
             }
           }
         }
-        if (len - lastOther > MIN_BASE64_RUN) runs?.push(lastOther + 1, len);
+        if (runs !== undefined) {
+          for (const start of long) {
+            let end = start + MIN_BASE64_RUN;
+            while (end < len && info[text.charCodeAt(end)]! >= 128) end++;
+            runs.push(start, end);
+          }
+        }
         return found;
       }
       for (let i = 0; i < len; i++) {
