@@ -54,6 +54,7 @@ export function compileRule(spec: RuleSpec, origin: RuleOrigin): CompiledRule {
             spec.identifierGroup,
             spec.fieldGroup,
             spec.keywords,
+            origin.type === 'builtin' ? spec.window : undefined,
           );
   } catch (e) {
     const msg = (e as Error).message;

@@ -13,6 +13,11 @@ function splitFlags(pattern: string): { source: string; ignoreCase: boolean } {
   return { source: pattern.slice(m[0].length), ignoreCase: flags.includes('i') };
 }
 
+/** The window bounds of a rule's pattern (as written, inline flags and all), for the build of built-in rules. */
+export function windowOf(pattern: string, keywords: readonly string[]): WindowBounds | undefined {
+  return windowBounds(splitFlags(pattern).source, keywords);
+}
+
 type HitIterable = Iterable<RegexHit> & { readonly cutShort: () => boolean };
 
 /**
@@ -38,6 +43,7 @@ export function compileNative(
   identifierGroup?: number,
   fieldGroup?: number,
   keywords: readonly string[] = [],
+  precomputed?: WindowBounds | null,
 ): Matcher {
   const split = splitFlags(pattern);
   const lower = !modifiers && /\(\?-?i:/.test(split.source);
@@ -48,7 +54,8 @@ export function compileNative(
   const secretGroup = checkGroup(groups, group);
   const idGroup = checkIdentifierGroup(groups, identifierGroup);
   const fGroup = checkIdentifierGroup(groups, fieldGroup, 'fieldGroup');
-  const window = windowBounds(split.source, keywords);
+  const window =
+    precomputed === undefined ? windowBounds(split.source, keywords) : (precomputed ?? undefined);
   const hit = (m: RegExpExecArray, at: number): RegexHit | undefined => {
     const g = m.indices?.[secretGroup];
     if (g === undefined) return undefined;

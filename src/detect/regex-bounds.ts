@@ -1,26 +1,8 @@
 // Regex bounds: proves, from a pattern's source, that its matches are short and hold a known string (so it may run in windows).
 
-/** What windowed matching needs to know about a regex, when it can be proven. */
-export interface WindowBounds {
-  /** No match is longer than this (UTF-16 units). */
-  readonly maxLen: number;
-  /**
-   * How far after (`ahead`) and before (`behind`) a start the regex may read while trying that start
-   * (lookarounds, `\b`, backtracking included), besides its runs to a line's end (`lines`).
-   */
-  readonly ahead: number;
-  readonly behind: number;
-  /**
-   * How many times, besides `ahead`/`behind`, it may run to the end (or start) of a line: an unbounded repeat of one
-   * character that is never a newline (`[ \t]*`) stops at the line's end.
-   */
-  readonly lines: number;
-  /**
-   * Strings besides the rule's keywords (lower-case, matched case-insensitively) one of which every match that
-   * holds none of the keywords holds: the prefilter finds them too.
-   */
-  readonly anchors: readonly string[];
-}
+import type { WindowBounds } from '../model/rule.ts';
+
+export type { WindowBounds };
 
 /** What one piece of a pattern is known to do. */
 interface Info {
