@@ -103,13 +103,14 @@ function scanText(
   const runs: number[] = [];
   const keywordHits: number[] = [];
   if (prefilter.candidates(text, candidates, decode ? runs : undefined, keywordHits) > 0) {
+    let ends: (number[] | undefined)[] | undefined;
     for (let r = 0; r < rules.length; r++) {
       if (candidates[r] !== 1) continue;
       const rule = rules[r]!;
       if (rule.runsOn !== undefined && !rule.runsOn(scan.name)) continue;
       const window = rule.matcher.window;
-      const starts =
-        window === undefined ? undefined : matchStarts(text.length, window, prefilter, keywordHits, r);
+      ends ??= window === undefined ? undefined : keywordEnds(prefilter, keywordHits, rules.length);
+      const starts = window === undefined ? undefined : matchStarts(text.length, window, ends?.[r] ?? []);
       scanRule(scan, rule, text, place, decodedFrom, starts);
     }
   }
@@ -120,23 +121,32 @@ function scanText(
   }
 }
 
+/** The prefilter's keyword (and anchor) hits, sorted out by rule: the offsets just past each occurrence. */
+export function keywordEnds(
+  prefilter: Ruleset['prefilter'],
+  keywordHits: readonly number[],
+  ruleCount: number,
+): (number[] | undefined)[] {
+  const ends = new Array<number[] | undefined>(ruleCount);
+  for (let h = 0; h < keywordHits.length; h += 2) {
+    for (const r of prefilter.rulesAt(keywordHits[h + 1]!)) (ends[r] ??= []).push(keywordHits[h]! + 1);
+  }
+  return ends;
+}
+
 /**
- * Where rule `r`'s matches can start, as sorted [from, to) pairs: a match holds one of its keywords and is at
- * most `maxLen` long, so it starts at most `maxLen - 1` before a keyword's last character. Starts close enough
+ * Where a rule's matches can start, as sorted [from, to) pairs, given where its keywords end: a match holds one
+ * of them and is at most `maxLen` long, so it starts at most `maxLen` before a keyword's end. Starts close enough
  * for their regex slices to overlap are joined (more starts are always safe). Undefined: the whole text.
  */
 export function matchStarts(
   length: number,
   window: { readonly maxLen: number; readonly ahead: number; readonly behind: number },
-  prefilter: Ruleset['prefilter'],
-  keywordHits: readonly number[],
-  r: number,
+  ends: readonly number[],
 ): number[] | undefined {
   const starts: number[] = [];
   const join = window.ahead + window.behind + 4;
-  for (let h = 0; h < keywordHits.length; h += 2) {
-    if (!prefilter.rulesAt(keywordHits[h + 1]!).includes(r)) continue;
-    const end = keywordHits[h]! + 1;
+  for (const end of ends) {
     const from = Math.max(0, end - window.maxLen);
     const last = starts.length - 1;
     if (last >= 0 && from <= starts[last]! + join) starts[last] = end;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { runs } from '../helpers/fuzz.ts';
-import { matchStarts, scanFragment } from '../../src/detect/engine.ts';
+import { keywordEnds, matchStarts, scanFragment } from '../../src/detect/engine.ts';
 import type { Ruleset } from '../../src/detect/ruleset.ts';
 import { exampleOf, type CompiledRule, type RegexHit } from '../../src/model/rule.ts';
 import { builtinRuleset } from '../git/helpers.ts';
@@ -24,11 +24,12 @@ function compareRules(ruleset: Ruleset, text: string): number {
   const out = new Uint8Array(ruleset.rules.length);
   const keywordHits: number[] = [];
   ruleset.prefilter.candidates(text, out, undefined, keywordHits);
+  const ends = keywordEnds(ruleset.prefilter, keywordHits, ruleset.rules.length);
   let compared = 0;
   ruleset.rules.forEach((rule, r) => {
     const window = rule.matcher.window;
     if (out[r] !== 1 || window === undefined) return;
-    const starts = matchStarts(text.length, window, ruleset.prefilter, keywordHits, r);
+    const starts = matchStarts(text.length, window, ends[r] ?? []);
     const whole: RegexHit[] = [...rule.matcher.hits(text, Infinity, never)];
     const windowed: RegexHit[] = [...rule.matcher.hits(text, Infinity, never, starts)];
     assert.deepEqual(windowed, whole, `${rule.spec.id} over ${JSON.stringify(text.slice(0, 300))}`);
