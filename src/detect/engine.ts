@@ -136,18 +136,18 @@ export function keywordEnds(
 
 /**
  * Where a rule's matches can start, as sorted [from, to) pairs, given where its keywords end: a match holds one
- * of them and is at most `maxLen` long, so it starts at most `maxLen` before a keyword's end. Starts close enough
- * for their regex slices to overlap are joined (more starts are always safe). Undefined: the whole text.
+ * of them ending at most `lead` from its start, so it starts at most `lead` before a keyword's end. Starts close
+ * enough for their regex slices to overlap are joined (more starts are always safe). Undefined: the whole text.
  */
 export function matchStarts(
   length: number,
-  window: { readonly maxLen: number; readonly ahead: number; readonly behind: number },
+  window: { readonly lead: number; readonly ahead: number; readonly behind: number },
   ends: readonly number[],
 ): number[] | undefined {
   const starts: number[] = [];
   const join = window.ahead + window.behind + 4;
   for (const end of ends) {
-    const from = Math.max(0, end - window.maxLen);
+    const from = Math.max(0, end - window.lead);
     const last = starts.length - 1;
     if (last >= 0 && from <= starts[last]! + join) starts[last] = end;
     else starts.push(from, end);

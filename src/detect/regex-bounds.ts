@@ -4,6 +4,13 @@ import type { WindowBounds } from '../model/rule.ts';
 
 export type { WindowBounds };
 
+/** Strings one of which every match holds (lower-case; keywords where they can be). */
+interface Anchored {
+  readonly strings: readonly string[];
+  /** The held string ends at most this far from the match's start. */
+  readonly lead: number;
+}
+
 /** What one piece of a pattern is known to do. */
 interface Info {
   /** Longest text it consumes. */
@@ -17,8 +24,8 @@ interface Info {
   readonly behind: number;
   /** Every text it can match, lower-cased (a short list), or null when unknown or too many. */
   readonly exact: readonly string[] | null;
-  /** Every match holds one of these (lower-case; keywords where they can be), or null when unknown. */
-  readonly anchors: readonly string[] | null;
+  /** Strings one of which every match holds, and how far from its start that one ends; null when unknown. */
+  readonly anchors: Anchored | null;
   /** Unbounded runs within a line (see WindowBounds.lines). */
   readonly lines: number;
   /** It may match a newline (for a one-character piece). */
@@ -77,8 +84,11 @@ class Reader {
     this.keywords = keywords;
   }
 
-  /** Anchors for a piece that matches one of `texts`: the keyword each holds, or itself when long enough. */
-  private anchorsOf(texts: readonly string[] | null): string[] | null {
+  /**
+   * Anchors for text that is one of `texts` and ends at most `lead` from the match's start: the keyword each
+   * holds, or itself when long enough.
+   */
+  private anchorsOf(texts: readonly string[] | null, lead: number): Anchored | null {
     if (texts === null) return null;
     const out = new Set<string>();
     for (const t of texts) {
@@ -87,15 +97,29 @@ class Reader {
       else if (t.length >= MIN_ANCHOR) out.add(t);
       else return null;
     }
-    return [...out];
+    return { strings: [...out], lead };
   }
 
-  /** The better of two anchor sets: keywords only (the prefilter finds them anyway), else the longest. */
-  private better(a: readonly string[] | null, b: readonly string[] | null): readonly string[] | null {
+  /**
+   * The better of two anchor sets: keywords only (the prefilter finds them anyway), else the longest; then the
+   * one nearer the match's start (fewer starts to try).
+   */
+  private better(a: Anchored | null, b: Anchored | null): Anchored | null {
     if (a === null || b === null) return a ?? b;
-    const score = (xs: readonly string[]): number =>
-      xs.every((x) => this.keywords.includes(x)) ? Infinity : Math.min(...xs.map((x) => x.length));
-    return score(b) > score(a) ? b : a;
+    const score = (xs: Anchored): number =>
+      xs.strings.every((x) => this.keywords.includes(x))
+        ? Infinity
+        : Math.min(...xs.strings.map((x) => x.length));
+    const sa = score(a);
+    const sb = score(b);
+    return sb > sa || (sb === sa && b.lead < a.lead) ? b : a;
+  }
+
+  /** Anchors for a match of one branch or the other: both branches' strings (too many: none). */
+  private either(a: Anchored | null, b: Anchored | null): Anchored | null {
+    if (a === null || b === null) return null;
+    const strings = union(a.strings, b.strings);
+    return strings === null ? null : { strings, lead: Math.max(a.lead, b.lead) };
   }
 
   pattern(): Info {
@@ -118,8 +142,8 @@ class Reader {
         behind: Math.max(info.behind, next.behind),
         exact,
         anchors: this.better(
-          info.anchors !== null && next.anchors !== null ? union(info.anchors, next.anchors) : null,
-          this.anchorsOf(exact),
+          this.either(info.anchors, next.anchors),
+          this.anchorsOf(exact, Math.max(info.len, next.len)),
         ),
         lines: Math.max(info.lines, next.lines),
         newline: info.newline || next.newline,
@@ -134,7 +158,7 @@ class Reader {
     let step = 0;
     let ahead = 0;
     let behind = 0;
-    let anchors: readonly string[] | null = null;
+    let anchors: Anchored | null = null;
     let lines = 0;
     let newline = false;
     let exact: string[] | null = [''];
@@ -142,6 +166,8 @@ class Reader {
     let run: readonly string[] = [''];
     while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
       const piece = this.quantified();
+      if (piece.anchors !== null)
+        anchors = this.better(anchors, { strings: piece.anchors.strings, lead: len + piece.anchors.lead });
       len += piece.len;
       reach += piece.reach;
       ahead = Math.max(ahead, step + piece.ahead);
@@ -149,11 +175,11 @@ class Reader {
       step += piece.step;
       lines += piece.lines;
       newline ||= piece.newline;
-      anchors = this.better(anchors, piece.anchors);
       exact = exact === null || piece.exact === null ? null : cross(exact, piece.exact);
       if (piece.exact === null) run = [''];
       else run = cross(run, piece.exact) ?? piece.exact;
-      anchors = this.better(anchors, this.anchorsOf(run));
+      // The run ends at most `len` from the start.
+      anchors = this.better(anchors, this.anchorsOf(run, len));
     }
     return {
       len,
@@ -162,7 +188,7 @@ class Reader {
       ahead,
       behind,
       exact,
-      anchors: this.better(anchors, this.anchorsOf(exact)),
+      anchors: this.better(anchors, this.anchorsOf(exact, len)),
       lines,
       newline,
     };
@@ -371,6 +397,7 @@ export function windowBounds(source: string, keywords: readonly string[]): Windo
   if (!Number.isFinite(info.ahead) || !Number.isFinite(info.behind)) return undefined;
   if (!Number.isFinite(info.lines)) return undefined;
   const lower = new Set(keywords.map((k) => k.toLowerCase()));
-  const anchors = info.anchors.filter((a) => !lower.has(a));
-  return { maxLen: info.len, ahead: info.ahead, behind: info.behind, lines: info.lines, anchors };
+  const anchors = info.anchors.strings.filter((a) => !lower.has(a));
+  const lead = Math.min(info.anchors.lead, info.len);
+  return { maxLen: info.len, lead, ahead: info.ahead, behind: info.behind, lines: info.lines, anchors };
 }

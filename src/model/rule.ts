@@ -105,6 +105,8 @@ export interface RegexHit {
 export interface WindowBounds {
   /** No match is longer than this (UTF-16 units). */
   readonly maxLen: number;
+  /** Every match holds a keyword or anchor that ends at most this far from the match's start (≤ maxLen). */
+  readonly lead: number;
   /**
    * How far after (`ahead`) and before (`behind`) a start the regex may read while trying that start
    * (lookarounds, `\b`, backtracking included), besides its runs to a line's end (`lines`).
