@@ -32,6 +32,15 @@ function sliceAround(text: string, from: number, to: number, w: WindowBounds): [
     const nl = b >= text.length ? text.length : text.indexOf('\n', b);
     b = (nl === -1 ? text.length : nl) + 1 + w.ahead;
   }
+  // Nor past the newline after those it may consume: reading past a newline means consuming it.
+  if (w.newlines >= 0) {
+    let nl = to - 1;
+    for (let k = 0; k <= w.newlines && nl < b; k++) {
+      nl = text.indexOf('\n', nl + 1);
+      if (nl === -1) nl = text.length;
+    }
+    b = Math.min(b, nl + 1);
+  }
   return [Math.max(0, a - 2), Math.min(text.length, b + 2)];
 }
 

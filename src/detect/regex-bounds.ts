@@ -30,6 +30,8 @@ interface Info {
   readonly lines: number;
   /** It may match a newline (for a one-character piece). */
   readonly newline: boolean;
+  /** How many newlines it may consume going forward, lookaheads included (Infinity: unbounded). */
+  readonly nl: number;
 }
 
 const MAX_EXACT = 256;
@@ -50,11 +52,12 @@ const ASSERTION: Info = {
   anchors: null,
   lines: 0,
   newline: false,
+  nl: 0,
 };
-const ANY_CHAR: Info = { ...ONE, exact: null, anchors: null, lines: 0, newline: true };
+const ANY_CHAR: Info = { ...ONE, exact: null, anchors: null, lines: 0, newline: true, nl: 1 };
 /** The shortest string that may anchor a window when it is no keyword. */
 const MIN_ANCHOR = 4;
-const NOT_NEWLINE: Info = { ...ANY_CHAR, newline: false };
+const NOT_NEWLINE: Info = { ...ANY_CHAR, newline: false, nl: 0 };
 
 function cross(a: readonly string[], b: readonly string[]): string[] | null {
   if (a.length * b.length > MAX_EXACT) return null;
@@ -147,6 +150,7 @@ class Reader {
         ),
         lines: Math.max(info.lines, next.lines),
         newline: info.newline || next.newline,
+        nl: Math.max(info.nl, next.nl),
       };
     }
     return info;
@@ -161,6 +165,7 @@ class Reader {
     let anchors: Anchored | null = null;
     let lines = 0;
     let newline = false;
+    let nl = 0;
     let exact: string[] | null = [''];
     /** The texts the run of exactly-known pieces just read can be (a sub-run, when it grew too big). */
     let run: readonly string[] = [''];
@@ -175,6 +180,7 @@ class Reader {
       step += piece.step;
       lines += piece.lines;
       newline ||= piece.newline;
+      nl += piece.nl;
       exact = exact === null || piece.exact === null ? null : cross(exact, piece.exact);
       if (piece.exact === null) run = [''];
       else run = cross(run, piece.exact) ?? piece.exact;
@@ -191,6 +197,7 @@ class Reader {
       anchors: this.better(anchors, this.anchorsOf(exact, len)),
       lines,
       newline,
+      nl,
     };
   }
 
@@ -216,7 +223,7 @@ class Reader {
     const anchors = min >= 1 ? atom.anchors : null;
     if (max === Infinity && atom.len === 1 && atom.reach === 1 && atom.lines === 0 && !atom.newline) {
       // One non-newline character, repeated: it runs at most to the line's end (or start, in a lookbehind).
-      return { ...ONE, len: Infinity, reach: min + 1, exact: null, anchors, lines: 1, newline: false };
+      return { ...ONE, len: Infinity, reach: min + 1, exact: null, anchors, lines: 1, newline: false, nl: 0 };
     }
     return {
       len: max === Infinity && atom.len > 0 ? Infinity : mul(atom.len, max),
@@ -229,6 +236,7 @@ class Reader {
       anchors,
       lines: max === Infinity && atom.lines > 0 ? Infinity : mul(atom.lines, max),
       newline: atom.newline,
+      nl: max === Infinity && atom.nl > 0 ? Infinity : mul(atom.nl, max),
     };
   }
 
@@ -278,6 +286,7 @@ class Reader {
         anchors: null,
         lines: inner.lines,
         newline: false,
+        nl: inner.nl,
       };
     }
     return inner;
@@ -350,7 +359,7 @@ class Reader {
       if (ch.charCodeAt(0) >= 128) return ANY_CHAR;
       lower.add(ch.toLowerCase());
     }
-    return { ...ONE, exact: [...lower], anchors: null, lines: 0, newline };
+    return { ...ONE, exact: [...lower], anchors: null, lines: 0, newline, nl: newline ? 1 : 0 };
   }
 
   /** One character of a class, or a class escape as written (`\s`, `\w`, …). */
@@ -372,8 +381,8 @@ class Reader {
 function literal(c: string): Info {
   const newline = c === '\n';
   return c.charCodeAt(0) < 128
-    ? { ...ONE, exact: [c.toLowerCase()], anchors: null, lines: 0, newline }
-    : { ...ONE, exact: null, anchors: null, lines: 0, newline };
+    ? { ...ONE, exact: [c.toLowerCase()], anchors: null, lines: 0, newline, nl: newline ? 1 : 0 }
+    : { ...ONE, exact: null, anchors: null, lines: 0, newline, nl: 0 };
 }
 
 /**
@@ -399,5 +408,14 @@ export function windowBounds(source: string, keywords: readonly string[]): Windo
   const lower = new Set(keywords.map((k) => k.toLowerCase()));
   const anchors = info.anchors.strings.filter((a) => !lower.has(a));
   const lead = Math.min(info.anchors.lead, info.len);
-  return { maxLen: info.len, lead, ahead: info.ahead, behind: info.behind, lines: info.lines, anchors };
+  const newlines = Number.isFinite(info.nl) ? info.nl : -1;
+  return {
+    maxLen: info.len,
+    lead,
+    ahead: info.ahead,
+    behind: info.behind,
+    lines: info.lines,
+    newlines,
+    anchors,
+  };
 }

@@ -119,6 +119,11 @@ export interface WindowBounds {
    */
   readonly lines: number;
   /**
+   * How many newlines a try may consume going forward (lookaheads included), or -1 for no bound: it reads nothing
+   * past the `newlines + 1`-th newline from where it starts.
+   */
+  readonly newlines: number;
+  /**
    * Strings besides the rule's keywords (lower-case, matched case-insensitively) one of which every match that
    * holds none of the keywords holds: the prefilter reports them too, for this rule only.
    */
