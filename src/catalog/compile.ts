@@ -47,7 +47,15 @@ export function compileRule(spec: RuleSpec, origin: RuleOrigin): CompiledRule {
     matcher =
       origin.type === 'file'
         ? compileRe2(spec.regex, spec.secretGroup, spec.identifierGroup, spec.fieldGroup)
-        : compileNative(spec.regex, spec.secretGroup, undefined, spec.identifierGroup, spec.fieldGroup);
+        : compileNative(
+            spec.regex,
+            spec.secretGroup,
+            undefined,
+            spec.identifierGroup,
+            spec.fieldGroup,
+            spec.keywords,
+            origin.type === 'builtin' ? spec.window : undefined,
+          );
   } catch (e) {
     const msg = (e as Error).message;
     const hint =

@@ -101,11 +101,17 @@ function scanText(
   const candidates = new Uint8Array(rules.length);
   const decode = decodedFrom.length < scan.ruleset.options.maxDecodeDepth;
   const runs: number[] = [];
-  if (prefilter.candidates(text, candidates, decode ? runs : undefined) > 0) {
+  const keywordHits: number[] = [];
+  if (prefilter.candidates(text, candidates, decode ? runs : undefined, keywordHits) > 0) {
+    let ends: (number[] | undefined)[] | undefined;
     for (let r = 0; r < rules.length; r++) {
       if (candidates[r] !== 1) continue;
       const rule = rules[r]!;
-      if (rule.runsOn === undefined || rule.runsOn(scan.name)) scanRule(scan, rule, text, place, decodedFrom);
+      if (rule.runsOn !== undefined && !rule.runsOn(scan.name)) continue;
+      const window = rule.matcher.window;
+      ends ??= window === undefined ? undefined : keywordEnds(prefilter, keywordHits, rules.length);
+      const starts = window === undefined ? undefined : matchStarts(text.length, window, ends?.[r] ?? []);
+      scanRule(scan, rule, text, place, decodedFrom, starts);
     }
   }
   if (!decode) return;
@@ -113,6 +119,40 @@ function scanText(
     const outer = place(run.start, run.end);
     scanText(scan, run.decoded, () => outer, [...decodedFrom, run.encoding]);
   }
+}
+
+/** The prefilter's keyword (and anchor) hits, sorted out by rule: the offsets just past each occurrence. */
+export function keywordEnds(
+  prefilter: Ruleset['prefilter'],
+  keywordHits: readonly number[],
+  ruleCount: number,
+): (number[] | undefined)[] {
+  const ends = new Array<number[] | undefined>(ruleCount);
+  for (let h = 0; h < keywordHits.length; h += 2) {
+    for (const r of prefilter.rulesAt(keywordHits[h + 1]!)) (ends[r] ??= []).push(keywordHits[h]! + 1);
+  }
+  return ends;
+}
+
+/**
+ * Where a rule's matches can start, as sorted [from, to) pairs, given where its keywords end: a match holds one
+ * of them ending at most `lead` from its start, so it starts at most `lead` before a keyword's end. Starts close
+ * enough for their regex slices to overlap are joined (more starts are always safe). Undefined: the whole text.
+ */
+export function matchStarts(
+  length: number,
+  window: { readonly lead: number; readonly ahead: number; readonly behind: number },
+  ends: readonly number[],
+): number[] | undefined {
+  const starts: number[] = [];
+  const join = window.ahead + window.behind + 4;
+  for (const end of ends) {
+    const from = Math.max(0, end - window.lead);
+    const last = starts.length - 1;
+    if (last >= 0 && from <= starts[last]! + join) starts[last] = end;
+    else starts.push(from, end);
+  }
+  return starts.length === 2 && starts[0] === 0 && starts[1]! >= length ? undefined : starts;
 }
 
 /** What a rule or format says about a match, before the engine weighs the value and the file's context. */
@@ -276,9 +316,10 @@ function scanRule(
   text: string,
   place: (start: number, end: number) => Span,
   decodedFrom: readonly Encoding[],
+  starts: readonly number[] | undefined,
 ): void {
   const { spec } = rule;
-  const hits = rule.matcher.hits(text, scan.now() + scan.ruleset.options.ruleBudgetMs, scan.now);
+  const hits = rule.matcher.hits(text, scan.now() + scan.ruleset.options.ruleBudgetMs, scan.now, starts);
   let origin: Origin | undefined;
   for (const hit of hits) {
     if (hit.secretEnd <= hit.secretStart) continue;

@@ -2,6 +2,7 @@
 import { RE2JS } from 're2js';
 import type { Matcher, RegexHit } from '../model/rule.ts';
 import { lowerModifiers, SUPPORTS_MODIFIERS } from './modifiers.ts';
+import { windowBounds, type WindowBounds } from './regex-bounds.ts';
 
 /** A leading `(?i)` (the Go/PCRE spelling rule packs use) becomes a flag. */
 function splitFlags(pattern: string): { source: string; ignoreCase: boolean } {
@@ -12,7 +13,36 @@ function splitFlags(pattern: string): { source: string; ignoreCase: boolean } {
   return { source: pattern.slice(m[0].length), ignoreCase: flags.includes('i') };
 }
 
+/** The window bounds of a rule's pattern (as written, inline flags and all), for the build of built-in rules. */
+export function windowOf(pattern: string, keywords: readonly string[]): WindowBounds | undefined {
+  return windowBounds(splitFlags(pattern).source, keywords);
+}
+
 type HitIterable = Iterable<RegexHit> & { readonly cutShort: () => boolean };
+
+/**
+ * Where a regex may have to read to try the starts in [from, to): `behind` before and `ahead` after them, then,
+ * `lines` times, on to the start (end) of a line and as far again; 2 more for the characters around (`\b`, `^`).
+ */
+function sliceAround(text: string, from: number, to: number, w: WindowBounds): [number, number] {
+  let a = from - w.behind;
+  let b = to + w.ahead;
+  for (let k = 0; k < w.lines && (a > 0 || b < text.length); k++) {
+    a = a <= 0 ? 0 : text.lastIndexOf('\n', a - 1) - w.behind;
+    const nl = b >= text.length ? text.length : text.indexOf('\n', b);
+    b = (nl === -1 ? text.length : nl) + 1 + w.ahead;
+  }
+  // Nor past the newline after those it may consume: reading past a newline means consuming it.
+  if (w.newlines >= 0) {
+    let nl = to - 1;
+    for (let k = 0; k <= w.newlines && nl < b; k++) {
+      nl = text.indexOf('\n', nl + 1);
+      if (nl === -1) nl = text.length;
+    }
+    b = Math.min(b, nl + 1);
+  }
+  return [Math.max(0, a - 2), Math.min(text.length, b + 2)];
+}
 
 /** Compiles with the native engine; throws a SyntaxError-like message on a bad pattern. */
 export function compileNative(
@@ -21,6 +51,8 @@ export function compileNative(
   modifiers = SUPPORTS_MODIFIERS,
   identifierGroup?: number,
   fieldGroup?: number,
+  keywords: readonly string[] = [],
+  precomputed?: WindowBounds | null,
 ): Matcher {
   const split = splitFlags(pattern);
   const lower = !modifiers && /\(\?-?i:/.test(split.source);
@@ -31,36 +63,69 @@ export function compileNative(
   const secretGroup = checkGroup(groups, group);
   const idGroup = checkIdentifierGroup(groups, identifierGroup);
   const fGroup = checkIdentifierGroup(groups, fieldGroup, 'fieldGroup');
+  const window =
+    precomputed === undefined ? windowBounds(split.source, keywords) : (precomputed ?? undefined);
+  const hit = (m: RegExpExecArray, at: number): RegexHit | undefined => {
+    const g = m.indices?.[secretGroup];
+    if (g === undefined) return undefined;
+    const id = idGroup === undefined ? undefined : m.indices?.[idGroup];
+    const f = fGroup === undefined ? undefined : m.indices?.[fGroup];
+    return {
+      start: m.index + at,
+      end: m.index + m[0].length + at,
+      secretStart: g[0] + at,
+      secretEnd: g[1] + at,
+      ...(id === undefined ? {} : { idStart: id[0] + at, idEnd: id[1] + at }),
+      ...(f === undefined ? {} : { fieldStart: f[0] + at, fieldEnd: f[1] + at }),
+    };
+  };
   return {
     engine: 'native',
-    hits(text, deadline, now) {
+    ...(window === undefined ? {} : { window }),
+    hits(text, deadline, now, starts) {
       let cut = false;
-      const iterable: HitIterable = {
-        cutShort: () => cut,
-        *[Symbol.iterator]() {
-          const r = new RegExp(re);
+      const whole = function* (): Generator<RegexHit> {
+        const r = new RegExp(re);
+        let m: RegExpExecArray | null;
+        while ((m = r.exec(text)) !== null) {
+          if (m[0].length === 0) r.lastIndex++;
+          const h = hit(m, 0);
+          if (h !== undefined) yield h;
+          if (now() > deadline) {
+            cut = true;
+            return;
+          }
+        }
+      };
+      // The same leftmost, non-overlapping matches as `whole`: every match starts inside `starts`, and a start
+      // tried there reads only inside its slice, so it matches there exactly as in the whole text.
+      const windowed = function* (w: WindowBounds, starts: readonly number[]): Generator<RegexHit> {
+        const r = new RegExp(re);
+        let next = 0;
+        for (let k = 0; k < starts.length; k += 2) {
+          const from = Math.max(starts[k]!, next);
+          const to = starts[k + 1]!;
+          if (from >= to) continue;
+          const [a, b] = sliceAround(text, from, to, w);
+          const sub = a === 0 && b === text.length ? text : text.slice(a, b);
+          r.lastIndex = from - a;
           let m: RegExpExecArray | null;
-          while ((m = r.exec(text)) !== null) {
+          while ((m = r.exec(sub)) !== null && m.index + a < to) {
             if (m[0].length === 0) r.lastIndex++;
-            const g = m.indices?.[secretGroup];
-            if (g !== undefined) {
-              const id = idGroup === undefined ? undefined : m.indices?.[idGroup];
-              const f = fGroup === undefined ? undefined : m.indices?.[fGroup];
-              yield {
-                start: m.index,
-                end: m.index + m[0].length,
-                secretStart: g[0],
-                secretEnd: g[1],
-                ...(id === undefined ? {} : { idStart: id[0], idEnd: id[1] }),
-                ...(f === undefined ? {} : { fieldStart: f[0], fieldEnd: f[1] }),
-              };
-            }
+            next = r.lastIndex + a;
+            const h = hit(m, a);
+            if (h !== undefined) yield h;
             if (now() > deadline) {
               cut = true;
               return;
             }
           }
-        },
+        }
+      };
+      const iterable: HitIterable = {
+        cutShort: () => cut,
+        [Symbol.iterator]: () =>
+          window !== undefined && starts !== undefined ? windowed(window, starts) : whole(),
       };
       return iterable;
     },

@@ -6,7 +6,7 @@ export interface RuleCost {
   readonly ruleId: string;
   /** Texts the rule's regex ran over (its keywords occurred in them). */
   runs: number;
-  /** Characters it ran over. */
+  /** Characters of the texts it ran on (a windowed rule's regex reads only around its keywords). */
   chars: number;
   /** Time in its regex, ms. */
   ms: number;
@@ -18,8 +18,9 @@ export interface RuleCost {
 function timed(m: Matcher, cost: RuleCost, clock: () => number): Matcher {
   return {
     engine: m.engine,
-    hits(text, deadline, now) {
-      const inner = m.hits(text, deadline, now);
+    ...(m.window === undefined ? {} : { window: m.window }),
+    hits(text, deadline, now, starts) {
+      const inner = m.hits(text, deadline, now, starts);
       cost.runs++;
       cost.chars += text.length;
       return {

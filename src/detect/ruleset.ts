@@ -36,7 +36,10 @@ export function buildRuleset(
 ): Ruleset {
   return {
     rules,
-    prefilter: buildPrefilter(rules.map((r) => r.keywords)),
+    prefilter: buildPrefilter(
+      rules.map((r) => r.keywords),
+      rules.map((r) => r.matcher.window?.anchors ?? []),
+    ),
     globalAllowlist,
     options,
     formats,

@@ -80,6 +80,11 @@ export interface RuleSpec {
   readonly allowlist?: Partial<Allowlist>;
   readonly examples: readonly RuleExample[];
   readonly negativeExamples: readonly RuleExample[];
+  /**
+   * The regex's window bounds, worked out when the built-in rules are built (null: none, it runs over the whole
+   * text), so start-up does not. Never read from a rule file (the schema rejects it).
+   */
+  readonly window?: WindowBounds | null;
 }
 
 /** One regex hit: whole-match span and the secret group's span, as string offsets. */
@@ -96,15 +101,54 @@ export interface RegexHit {
   readonly fieldEnd?: number;
 }
 
+/** What windowed matching knows of a regex, proven from its source (src/detect/regex-bounds.ts). */
+export interface WindowBounds {
+  /** No match is longer than this (UTF-16 units). */
+  readonly maxLen: number;
+  /** Every match holds a keyword or anchor that ends at most this far from the match's start (≤ maxLen). */
+  readonly lead: number;
+  /**
+   * How far after (`ahead`) and before (`behind`) a start the regex may read while trying that start
+   * (lookarounds, `\b`, backtracking included), besides its runs to a line's end (`lines`).
+   */
+  readonly ahead: number;
+  readonly behind: number;
+  /**
+   * How many times, besides `ahead`/`behind`, it may run to the end (or start) of a line: an unbounded repeat of
+   * one character that is never a newline (`[ \t]*`) stops at the line's end.
+   */
+  readonly lines: number;
+  /**
+   * How many newlines a try may consume going forward (lookaheads included), or -1 for no bound: it reads nothing
+   * past the `newlines + 1`-th newline from where it starts.
+   */
+  readonly newlines: number;
+  /**
+   * Strings besides the rule's keywords (lower-case, matched case-insensitively) one of which every match that
+   * holds none of the keywords holds: the prefilter reports them too, for this rule only.
+   */
+  readonly anchors: readonly string[];
+}
+
 /** A compiled regex behind one interface, whatever engine runs it. */
 export interface Matcher {
   /** Linear-time engine (user rules) or native backtracking (built-in rules). */
   readonly engine: 'native' | 're2';
-  /** Yields hits in order; the search is cut short once `now()` passes `deadline`. */
+  /**
+   * Set when every match is proven short and to hold one of the rule's keywords (src/detect/regex-bounds.ts):
+   * the regex may then run only around the keywords.
+   */
+  readonly window?: WindowBounds;
+  /**
+   * Yields hits in order; the search is cut short once `now()` passes `deadline`. With `starts` (sorted,
+   * disjoint [from, to) pairs holding every position a match can start at; only for a matcher with a `window`),
+   * the regex runs only there and yields exactly what it yields over the whole text.
+   */
   hits(
     text: string,
     deadline: number,
     now: () => number,
+    starts?: readonly number[],
   ): Iterable<RegexHit> & { readonly cutShort: () => boolean };
 }
 
