@@ -24,6 +24,15 @@ export interface Prefilter {
  * keywords (lower-cased); a rule with none is always a candidate. `anchorsByRule[i]` are more strings whose
  * occurrences `hits` reports for rule i (see Matcher.window), without making it a candidate.
  */
+/** The rules of a state and of its fail state (most fail states have none: then no copy is made). */
+function union(own: number[], inherited: number[]): number[] {
+  if (inherited.length === 0) return own;
+  if (own.length === 0) return inherited;
+  const out = [...own];
+  for (const r of inherited) if (!out.includes(r)) out.push(r);
+  return out;
+}
+
 export function buildPrefilter(
   keywordsByRule: readonly (readonly string[])[],
   anchorsByRule: readonly (readonly string[])[] = [],
@@ -87,17 +96,15 @@ export function buildPrefilter(
   }
   for (let qi = 0; qi < queue.length; qi++) {
     const s = queue[qi]!;
-    outputs[s] = [...new Set([...outputs[s]!, ...outputs[fail[s]!]!])];
-    reported[s] = [...new Set([...reported[s]!, ...reported[fail[s]!]!])];
-    for (let k = 0; k < K; k++) {
-      const next = children[s]!.get(k);
-      if (next !== undefined) {
-        fail[next] = table[fail[s]! * K + k]!;
-        table[s * K + k] = next;
-        queue.push(next);
-      } else {
-        table[s * K + k] = table[fail[s]! * K + k]!;
-      }
+    const f = fail[s]! * K;
+    outputs[s] = union(outputs[s]!, outputs[fail[s]!]!);
+    reported[s] = union(reported[s]!, reported[fail[s]!]!);
+    // A state goes where its fail state goes (a row copy, done natively), except along its own children.
+    table.copyWithin(s * K, f, f + K);
+    for (const [k, next] of children[s]!) {
+      fail[next] = table[f + k]!;
+      table[s * K + k] = next;
+      queue.push(next);
     }
   }
   // Entries hold the next state's row offset (state × K), bitwise-negated when that state reports something.
