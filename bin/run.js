@@ -8,16 +8,21 @@ import { join } from 'node:path';
 
 const argv = process.argv.slice(2);
 let done = false;
+// V8's compile cache (Node ≥ 22.1), in keyspill's cache folder: each run then skips recompiling keyspill and oclif
+// (about 50 ms of every start; the pre-commit hook runs on every commit). Best effort: nothing changes without it.
+// `--no-cache` writes nothing there.
+if (!argv.includes('--no-cache')) {
+  const { resolveCacheDir } = await import('../dist/state/blob-cache.js');
+  const at = argv.findIndex((a) => a === '--cache-dir' || a.startsWith('--cache-dir='));
+  const flag = at === -1 ? undefined : argv[at].includes('=') ? argv[at].slice(12) : argv[at + 1];
+  module.enableCompileCache?.(join(resolveCacheDir(flag), 'node-compile-cache'));
+}
 if (
   argv[0] === 'scan' &&
   argv[1] === 'git' &&
   argv.includes('--staged') &&
   process.env.KEYSPILL_NO_FAST !== '1'
 ) {
-  // V8's compile cache (Node ≥ 22.1), in keyspill's cache folder: the hook, run on every commit, then skips
-  // recompiling keyspill each time. Best effort: nothing changes without it.
-  const { resolveCacheDir } = await import('../dist/state/blob-cache.js');
-  module.enableCompileCache?.(join(resolveCacheDir(undefined), 'node-compile-cache'));
   const { parseStagedArgs, fastStaged } = await import('../dist/cli/fast-staged.js');
   const args = parseStagedArgs(argv.slice(2));
   if (args !== undefined) {
@@ -26,14 +31,15 @@ if (
     done = true;
   }
 }
-// Full scans run in a child Node with a small young generation: V8 otherwise grows it to ~100 MB on a long scan
-// (peak RSS of an eslint history scan: 400 MB → 270 MB, same speed). The flag cannot be set once V8 runs, and
-// NODE_OPTIONS or a shebang argument would not reach every install (npm's shims, busybox env), hence the child.
+// History and image scans (long by nature) run in a child Node with a small young generation: V8 otherwise grows
+// it to ~100 MB on a long scan (peak RSS of an eslint history scan: 400 MB → 270–320 MB, same speed). The flag cannot
+// be set once V8 runs, and NODE_OPTIONS or a shebang argument would not reach every install (npm's shims, busybox
+// env), hence the child; a second start costs ~50 ms, so short scans (dir, stdin, k8s, --staged) stay in this one.
 // Signals sent to this process are passed on; the child treats a repeated Ctrl-C within half a second as one.
 if (
   !done &&
   argv[0] === 'scan' &&
-  ['git', 'dir', 'image', 'k8s', 'stdin'].includes(argv[1]) &&
+  ['git', 'image'].includes(argv[1]) &&
   !argv.includes('--staged') &&
   process.env.KEYSPILL_NO_REEXEC !== '1' &&
   !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))

@@ -384,7 +384,9 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       // Blobs that had findings last time will likely have them again: start their attribution (one git log
       // pass) now, beside the listing, instead of after the scan. Not with --all-objects (its tips come later).
       if (o.cache !== undefined && cache !== undefined && !o.allObjects) {
-        replay = loadListingMemo(o.cache.dir, o.cache.key, repo.root, revisions.lines);
+        // A damaged blob cache is rebuilt from a full listing, not replayed around.
+        if (cache.problem === undefined)
+          replay = loadListingMemo(o.cache.dir, o.cache.key, repo.root, revisions.lines);
         if (replay === undefined) record = [];
       }
       // An unchanged history scanned before has its attribution in the memo: no git log at all.

@@ -75,7 +75,7 @@ test('other rules mean another cache; a damaged cache is ignored with a note; --
     'new options, new cache',
   );
   assert.equal(readdirSync(cache).filter((f) => f.startsWith('blobs-')).length, 2);
-  for (const f of readdirSync(cache)) {
+  for (const f of readdirSync(cache).filter((n) => /^(blobs|listing|intros)-/.test(n))) {
     const p = join(cache, f);
     const b = readFileSync(p);
     writeFileSync(p, b.subarray(0, b.length - 7));
