@@ -5,11 +5,11 @@
 // are the same history) and valid for the blobs it was made for. It holds commit ids, dates, authors, subjects and
 // paths: repository metadata, never content. Written atomically next to the blob caches; at most MAX_MEMOS files,
 // the oldest removed; a file that does not parse is ignored (the pass then runs as usual).
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommitMeta, Intro, Introductions } from '../git/introductions.ts';
-import { ensurePrivateDir } from './dir.ts';
+import { ensurePrivateDir, writeFileAtomic } from './dir.ts';
 import { pruneMemos } from './listing-memo.ts';
 
 const MAGIC = 'keyspill-attribution-memo';
@@ -88,8 +88,6 @@ export function saveAttributionMemo(
   intros: Introductions,
 ): void {
   if (intros.error !== undefined) return;
-  const file = memoFile(dir, lines);
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     ensurePrivateDir(dir);
     const body = {
@@ -100,12 +98,9 @@ export function saveAttributionMemo(
       byBlob: Object.fromEntries(intros.byBlob),
       commits: [...intros.commits.values()],
     };
-    writeFileSync(tmp, JSON.stringify(body), { mode: 0o600 });
-    renameSync(tmp, file);
+    writeFileAtomic(memoFile(dir, lines), JSON.stringify(body));
     pruneMemos(dir, 'intros-', MAX_MEMOS);
   } catch {
     // The memo only saves time.
-  } finally {
-    rmSync(tmp, { force: true });
   }
 }

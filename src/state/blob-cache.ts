@@ -6,11 +6,11 @@
 // them (which commit introduced them) while it lists history. An id is a one-way hash of the whole blob, like a
 // finding's fingerprint: it reveals nothing of the secret. Written to a temporary file then renamed, so
 // concurrent runs never see half a file; checksummed, so a damaged file is ignored (with a note), never trusted.
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ensurePrivateDir } from './dir.ts';
+import { ensurePrivateDir, writeFileAtomic } from './dir.ts';
 
 const MAGIC = 'keyspill-blob-cache';
 const VERSION = 2;
@@ -140,12 +140,6 @@ export function saveBlobCache(
     sha256: createHash('sha256').update(body).digest('hex'),
   };
   const file = cacheFile(dir, key);
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]), { mode: 0o600 });
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  writeFileAtomic(file, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
   return file;
 }

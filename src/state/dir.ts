@@ -1,5 +1,6 @@
 // The state directory: saved scans and incident journals (--state-dir, KEYSPILL_STATE_DIR, else the user's state home).
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,4 +25,15 @@ export function resolveStateDir(flag: string | undefined, env: NodeJS.ProcessEnv
 export function ensurePrivateDir(dir: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
+}
+
+/** Writes `file` (0600) through a temporary file then a rename: a reader sees the old file or the new, never half. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, data, { mode: 0o600 });
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }

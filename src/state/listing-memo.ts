@@ -6,10 +6,10 @@
 // blobs to read again (those with findings, or that could not be scanned whole: ids and paths), and the events the
 // listing produced (skips and notes). No content and no secret. Checksummed and written atomically; at most
 // MAX_MEMOS files, the least recently written removed; a file that does not check out is ignored.
-import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePrivateDir } from './dir.ts';
+import { ensurePrivateDir, writeFileAtomic } from './dir.ts';
 
 const MAGIC = 'keyspill-listing-memo';
 const VERSION = 1;
@@ -71,19 +71,14 @@ export function saveListingMemo<E>(
   lines: readonly string[],
   entries: readonly ListingEntry<E>[],
 ): void {
-  const file = memoFile(dir, key, root, lines);
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     ensurePrivateDir(dir);
     const body = JSON.stringify(entries);
     const head = { magic: MAGIC, version: VERSION, ruleset: key, root, lines, sha256: digest(body) };
-    writeFileSync(tmp, `${JSON.stringify(head)}\n${body}`, { mode: 0o600 });
-    renameSync(tmp, file);
+    writeFileAtomic(memoFile(dir, key, root, lines), `${JSON.stringify(head)}\n${body}`);
     pruneMemos(dir, 'listing-', MAX_MEMOS);
   } catch {
     // The memo only saves time.
-  } finally {
-    rmSync(tmp, { force: true });
   }
 }
 
