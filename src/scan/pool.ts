@@ -52,8 +52,10 @@ export function createPool(o: PoolOptions): MatchPool {
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
     const w = new Worker(new URL(`./worker.${ext}`, import.meta.url), {
       workerData: o.workerRules,
-      // A small young generation keeps the worker's share of peak RSS low; fragments are short-lived.
-      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      // A small young generation and a bounded old one keep the worker's share of peak RSS low (eslint's history:
+      // 325–340 → 270–297 MB, same speed). Its live data is small: the ruleset and at most MAX_IN_FLIGHT_BYTES of
+      // fragments (a larger fragment is scanned on this thread).
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 192 },
     });
     w.on('message', (msg: { id: number; result: FragmentResult }) => {
       const sent = pending.get(msg.id)!;
