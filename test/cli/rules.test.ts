@@ -69,5 +69,7 @@ test('rules list: built-in, config prefix and user rules with their source', () 
   assert.match(by.get('aws-access-key-id')!.source, /^rules\/aws\.yml$/);
   assert.match(by.get('custom.acme-live')!.source, /^config:.*\.keyspill\.yaml$/);
   assert.equal(by.get('acme-key')!.engine, 're2');
+  for (const id of ['k8s-configmap-credential', 'k8s-secret-manifest', 'k8s-secret-last-applied'])
+    assert.equal(by.get(id)?.engine, 'structure', `${id} is listed`);
   assert.ok(rows.length > 50, `${rows.length} rules`);
 });

@@ -35,6 +35,7 @@ export default class RulesList extends BaseCommand<{ rules: RuleRow[] }> {
     const { flags } = await this.parse(RulesList);
     const { loadConfig } = await import('../../config/load.ts');
     const { activeRules, activeFormats } = await import('../../catalog/active.ts');
+    const { K8S_RULES } = await import('../../sources/k8s/rules.ts');
     const cwd = process.cwd();
     const config = await loadConfig(cwd, flags.config === undefined ? undefined : resolve(cwd, flags.config));
     const options = {
@@ -65,6 +66,20 @@ export default class RulesList extends BaseCommand<{ rules: RuleRow[] }> {
         description: f.description,
         confidence: f.confidence,
       });
+    // Kubernetes rules judge an object's structure (a ConfigMap's data, a Secret manifest, a Secret's
+    // last-applied copy): a match found there by any rule is reported under them, at that match's confidence.
+    if (flags.builtin)
+      for (const k of K8S_RULES)
+        rows.push({
+          id: k.id,
+          kind: k.kind,
+          severity: k.severity,
+          source: 'structure: Kubernetes objects (scan k8s; Secret manifests also in scan dir and scan git)',
+          engine: 'structure',
+          keywords: [],
+          description: k.description,
+          confidence: 'of its match',
+        });
     const w = (k: 'id' | 'kind' | 'severity' | 'confidence'): number =>
       Math.max(k.length, ...rows.map((r) => r[k].length));
     const [wi, wk, ws, wc] = [w('id'), w('kind'), w('severity'), w('confidence')];
