@@ -138,9 +138,9 @@ function binarySkip(item: ContentItem): SourceEvent {
   };
 }
 
-/** How to read an item's bytes as text, from its first bytes; undefined when it is binary (and not wanted). */
 const UTF8: Detected = { encoding: 'utf-8', bom: 0 };
 
+/** How to read an item's bytes as text, from its first bytes; undefined when it is binary (and not wanted). */
 function classify(head: Uint8Array, policy: ContentPolicy): Detected | undefined {
   if (policy.includeBinary) return UTF8;
   // The common case first, natively: no NUL byte and no UTF-16/32 byte-order mark is UTF-8 text.
@@ -181,14 +181,24 @@ export function simpleContentEvent(
     return undefined;
   const detected = classify(bytes.subarray(0, SNIFF), policy);
   if (detected === undefined) return keystoreEvent(bytes, item) ?? binarySkip(item);
-  const fragment: Fragment = {
-    text: decode(bytes.subarray(detected.bom), detected.encoding),
+  const fragment = itemFragment(item, decode(bytes.subarray(detected.bom), detected.encoding));
+  return { type: 'fragment', bytes: bytes.length, fragment };
+}
+
+/** A fragment of `item` holding `text`: where it was seen, the archive member and line map it carries, and `at`. */
+function itemFragment(
+  item: ContentItem,
+  text: string,
+  at: Pick<Fragment, 'firstLine' | 'firstColumn' | 'reportBefore'> = {},
+): Fragment {
+  return {
+    text,
     path: item.path,
     provenance: item.provenance,
     ...(item.member === undefined ? {} : { member: item.member }),
+    ...at,
     ...(item.lines === undefined ? {} : { lines: item.lines }),
   };
-  return { type: 'fragment', bytes: bytes.length, fragment };
 }
 
 /** The one decision every source makes about bytes it read: fragments to scan, or a counted skip. */
@@ -198,16 +208,10 @@ export async function* contentEvents(
   item: ContentItem,
   nesting?: Nesting,
 ): AsyncGenerator<SourceEvent> {
-  if (nesting === undefined) {
-    const simple = simpleContentEvent(bytes, policy, item);
-    if (simple !== undefined) {
-      yield simple;
-      return;
-    }
-  }
-  const tooLarge = sizeSkip(bytes.length, policy, item);
-  if (tooLarge !== undefined) {
-    yield tooLarge;
+  // Most items are decided at once; past this, an archive or an item larger than a window (size already checked).
+  const simple = simpleContentEvent(bytes, policy, item);
+  if (simple !== undefined) {
+    yield simple;
     return;
   }
   const kind = archiveKind(bytes.subarray(0, 512));
@@ -234,13 +238,7 @@ export async function* contentEvents(
 function keystoreEvent(bytes: Uint8Array, item: ContentItem): SourceEvent | undefined {
   const text = keystoreText(bytes, item.member ?? item.path);
   if (text === undefined) return undefined;
-  const fragment: Fragment = {
-    text,
-    path: item.path,
-    provenance: item.provenance,
-    ...(item.member === undefined ? {} : { member: item.member }),
-  };
-  return { type: 'fragment', bytes: bytes.length, fragment };
+  return { type: 'fragment', bytes: bytes.length, fragment: itemFragment(item, text) };
 }
 
 /**
@@ -294,16 +292,11 @@ export async function* streamContent(
     return parts[0]!;
   };
   const fragment = (text: string, bytes: number, reportBefore: number | undefined): SourceEvent => {
-    const f: Fragment = {
-      text,
-      path: item.path,
-      provenance: item.provenance,
-      ...(item.member === undefined ? {} : { member: item.member }),
+    const f = itemFragment(item, text, {
       ...(line === 1 ? {} : { firstLine: line }),
       ...(column === 1 ? {} : { firstColumn: column }),
       ...(reportBefore === undefined ? {} : { reportBefore }),
-      ...(item.lines === undefined ? {} : { lines: item.lines }),
-    };
+    });
     scanned += bytes;
     return { type: 'fragment', bytes, fragment: f, ...(windows++ > 0 ? { continued: true } : {}) };
   };
