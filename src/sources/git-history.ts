@@ -22,7 +22,7 @@ import type { Skipped } from '../model/result.ts';
 import { reasonOf } from '../errors.ts';
 import { loadAttributionMemo, saveAttributionMemo } from '../state/attribution-memo.ts';
 import { loadBlobCache, saveBlobCache } from '../state/blob-cache.ts';
-import { foldCached, loadListingMemo, saveListingMemo, type ListingEntry } from '../state/listing-memo.ts';
+import { appendEntry, loadListingMemo, saveListingMemo, type ListingEntry } from '../state/listing-memo.ts';
 import { AsyncQueue } from './async-queue.ts';
 import {
   contentEvents,
@@ -178,7 +178,7 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
   async function feed(cat: CatFile, queue: AsyncQueue<Pending>, signal: AbortSignal): Promise<void> {
     const seen = o.allObjects ? new Set<string>() : undefined;
     const event = (e: SourceEvent): undefined => {
-      record?.push({ t: 'event', event: e });
+      if (record !== undefined) appendEntry(record, { t: 'event', event: e });
       queue.push({ kind: 'event', event: e });
       return undefined;
     };
@@ -195,10 +195,7 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       if (cache?.clean.has(l.oid) === true) {
         fromCache++;
         readBlobs.set(l.oid, path);
-        const last = record?.[record.length - 1];
-        if (last?.t === 'cached')
-          record![record!.length - 1] = { ...last, items: last.items + 1, bytes: last.bytes + l.size };
-        else record?.push({ t: 'cached', items: 1, bytes: l.size });
+        if (record !== undefined) appendEntry(record, { t: 'cached', items: 1, bytes: l.size });
         queue.push({ kind: 'event', event: { type: 'cached', bytes: l.size } });
         return undefined;
       }
@@ -206,7 +203,7 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         binaryBlobs.add(l.oid);
         return event(binarySkipFor(path, l.oid));
       }
-      record?.push({ t: 'read', oid: l.oid, path, size: l.size });
+      if (record !== undefined) appendEntry(record, { t: 'read', oid: l.oid, path, size: l.size });
       queue.push({ kind: 'read', oid: l.oid, path });
       return cat.request(l.oid);
     };
@@ -216,14 +213,7 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         if (signal.aborted) return;
         if (e.t === 'cached') {
           fromCache += e.items;
-          queue.push({
-            kind: 'event',
-            event: {
-              type: 'cached',
-              bytes: e.bytes,
-              items: e.items,
-            },
-          });
+          queue.push({ kind: 'event', event: { type: 'cached', bytes: e.bytes, items: e.items } });
         } else if (e.t === 'event') queue.push({ kind: 'event', event: e.event });
         else {
           queue.push({ kind: 'read', oid: e.oid, path: e.path });
@@ -384,18 +374,15 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       // Blobs that had findings last time will likely have them again: start their attribution (one git log
       // pass) now, beside the listing, instead of after the scan. Not with --all-objects (its tips come later).
       if (o.cache !== undefined && cache !== undefined && !o.allObjects) {
-        // A damaged blob cache is rebuilt from a full listing, not replayed around.
-        if (cache.problem === undefined)
-          replay = loadListingMemo(o.cache.dir, o.cache.key, repo.root, revisions.lines);
-        if (replay === undefined) record = [];
-      }
-      // An unchanged history scanned before has its attribution in the memo: no git log at all.
-      if (o.cache !== undefined && cache !== undefined && cache.matched.size > 0 && !o.allObjects) {
         const lines = revisions.lines;
-        const memo = loadAttributionMemo(o.cache.dir, lines);
+        // An unchanged history replays the last complete listing; a damaged blob cache is rebuilt from a full one.
+        if (cache.problem === undefined) replay = loadListingMemo(o.cache.dir, o.cache.key, repo.root, lines);
+        if (replay === undefined) record = [];
+        // Its attribution is in the attribution memo (no git log at all); else it starts now, beside the listing.
+        const memo = cache.matched.size > 0 ? loadAttributionMemo(o.cache.dir, lines) : undefined;
         if (memo !== undefined && [...cache.matched].every((b) => memo.blobs.has(b)))
           prefetch = { blobs: memo.blobs, intros: Promise.resolve(memo.intros), memo: true };
-        else {
+        else if (cache.matched.size > 0) {
           prefetch = {
             blobs: cache.matched,
             intros: findIntroductions(ctx, lines, cache.matched),
@@ -434,15 +421,18 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
       if (record !== undefined) {
         // Blobs read clean become counts; binary ones their skip; the rest (findings, partial) are read again.
         const cleanOids = new Set(clean.map(([oid]) => oid));
-        const entries = foldCached(
-          record.map((e): ListingEntry<SourceEvent> => {
-            if (e.t !== 'read') return e;
-            if (cleanOids.has(e.oid))
-              return { t: 'cached', ...(counted.get(e.oid) ?? { items: 1, bytes: e.size }) };
-            if (binaryBlobs.has(e.oid)) return { t: 'event', event: binarySkipFor(e.path, e.oid) };
-            return e;
-          }),
-        );
+        const entries: ListingEntry<SourceEvent>[] = [];
+        for (const e of record)
+          appendEntry(
+            entries,
+            e.t !== 'read'
+              ? e
+              : cleanOids.has(e.oid)
+                ? { t: 'cached', ...(counted.get(e.oid) ?? { items: 1, bytes: e.size }) }
+                : binaryBlobs.has(e.oid)
+                  ? { t: 'event', event: binarySkipFor(e.path, e.oid) }
+                  : e,
+          );
         saveListingMemo(o.cache.dir, o.cache.key, repo.root, revisions!.lines, entries);
       }
       try {
