@@ -2,12 +2,12 @@
 // new commits cost only their new blobs; another ruleset, a damaged cache, --no-cache: each behaves as said.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { loadBlobCache } from '../../src/state/blob-cache.ts';
-import { gitEnv, KEYS, Repo } from './helpers.ts';
+import { gitEnv, KEYS, Repo, wrappedGit } from './helpers.ts';
 
 const SECRET = 'Tg0pz8Jii8hkLx4+PnUisM8GmKs3a2DK+9qz/lie';
 
@@ -113,19 +113,10 @@ test('the cache file holds blob ids only: no secret, and a matched blob is never
 
 /** A git on PATH that logs its subcommand and first argument before running the real one. */
 function loggingGit(): { env: Record<string, string>; calls: () => string[] } {
-  const bin = tempDir('keyspill-loggit-');
-  const log = join(bin, 'calls.log');
-  const real = (process.env['PATH'] ?? '')
-    .split(':')
-    .map((d) => join(d, 'git'))
-    .find((p) => existsSync(p))!;
-  writeFileSync(
-    join(bin, 'git'),
-    `#!/bin/sh\necho "$1 $2" >> ${JSON.stringify(log)}\nexec ${JSON.stringify(real)} "$@"\n`,
-  );
-  chmodSync(join(bin, 'git'), 0o755);
+  const log = join(tempDir('keyspill-loggit-'), 'calls.log');
+  const { path } = wrappedGit(`echo "$1 $2" >> ${JSON.stringify(log)}`);
   return {
-    env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` },
+    env: { PATH: path },
     calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
   };
 }

@@ -1,6 +1,6 @@
 // Test helpers for git sources: deterministic real repositories in temp folders, and scans of them.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMPTY_CONFIG } from '../../src/config/types.ts';
 import type { Ruleset } from '../../src/detect/ruleset.ts';
@@ -165,4 +165,21 @@ export function locationAt(result: ScanResult, secret: string, path: string): Lo
       `no location ${path} for ${secret}; locations: ${f.locations.map((x) => x.path).join(', ')}`,
     );
   return l;
+}
+
+/**
+ * A `git` first on PATH that runs `shell` (sh lines that see git's arguments as $1, $2 …) and then the real git:
+ * how tests slow a step down or watch which git commands run. Returns its folder and the PATH to use.
+ */
+export function wrappedGit(shell: string): { bin: string; path: string } {
+  const bin = tempDir('keyspill-git-wrapper-');
+  const real = (process.env['PATH'] ?? '')
+    .split(':')
+    .map((d) => join(d, 'git'))
+    .find((p) => existsSync(p));
+  if (real === undefined) throw new Error('git is not on PATH');
+  writeFileSync(join(bin, 'git'), `#!/bin/sh\n${shell}\nexec ${JSON.stringify(real)} "$@"\n`, {
+    mode: 0o755,
+  });
+  return { bin, path: `${bin}:${process.env['PATH'] ?? ''}` };
 }

@@ -2,32 +2,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openRepo } from '../../src/git/repo.ts';
 import { scanSource } from '../../src/scan/pipeline.ts';
 import { gitHistorySource } from '../../src/sources/git-history.ts';
 import { BIN } from '../helpers/cli.ts';
-import { tempDir, writeTree } from '../helpers/tmp.ts';
-import { builtinRuleset, gitEnv, KEYS, Repo } from './helpers.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { builtinRuleset, gitEnv, KEYS, Repo, wrappedGit } from './helpers.ts';
 
 /**
  * A `git` on PATH that behaves like git, except that `git log` (the attribution pass) records its pid and sleeps
  * for a minute: the slow step a large history makes, on demand.
  */
 function slowLogGit(): { env: NodeJS.ProcessEnv; pidFile: string } {
-  const bin = tempDir('keyspill-slowgit-');
-  const pidFile = join(bin, 'log.pid');
-  const real = (process.env['PATH'] ?? '')
-    .split(':')
-    .map((d) => join(d, 'git'))
-    .find((p) => existsSync(p))!;
-  writeTree(bin, {
-    // `log` starts a child that holds git's output pipe (as a textconv filter or a helper would) and waits for it.
-    git: `#!/bin/sh\nif [ "$1" = log ]; then sleep 60 & echo $! > ${JSON.stringify(pidFile)}; wait; exit 0; fi\nexec ${JSON.stringify(real)} "$@"\n`,
-  });
-  chmodSync(join(bin, 'git'), 0o755);
-  return { env: { ...gitEnv(), PATH: `${bin}:${process.env['PATH']}` }, pidFile };
+  const pidFile = join(tempDir('keyspill-slowgit-'), 'log.pid');
+  // `log` starts a child that holds git's output pipe (as a textconv filter or a helper would) and waits for it.
+  const { path } = wrappedGit(
+    `if [ "$1" = log ]; then sleep 60 & echo $! > ${JSON.stringify(pidFile)}; wait; exit 0; fi`,
+  );
+  return { env: { ...gitEnv(), PATH: path }, pidFile };
 }
 
 /** Running (a killed process waiting for its reaper, a zombie, no longer runs). */
