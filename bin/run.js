@@ -12,7 +12,7 @@ let done = false;
 // (about 50 ms of every start; the pre-commit hook runs on every commit). Best effort: nothing changes without it.
 // `--no-cache` writes nothing there.
 if (!argv.includes('--no-cache')) {
-  const { resolveCacheDir } = await import('../dist/state/blob-cache.js');
+  const { resolveCacheDir } = await import('../dist/state/dir.js');
   const at = argv.findIndex((a) => a === '--cache-dir' || a.startsWith('--cache-dir='));
   const flag = at === -1 ? undefined : argv[at].includes('=') ? argv[at].slice(12) : argv[at + 1];
   module.enableCompileCache?.(join(resolveCacheDir(flag), 'node-compile-cache'));

@@ -8,7 +8,6 @@
 // concurrent runs never see half a file; checksummed, so a damaged file is ignored (with a note), never trusted.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from './dir.ts';
 
@@ -16,19 +15,6 @@ const MAGIC = 'keyspill-blob-cache';
 const VERSION = 2;
 /** Blob ids kept at most (SHA-1: 20 bytes each, so ~40 MB); past it the file keeps what the last scan saw. */
 export const MAX_CACHED_BLOBS = 2_000_000;
-
-/** Where caches live: the flag, `KEYSPILL_CACHE_DIR`, else the platform's per-user cache folder. */
-export function resolveCacheDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  if (flag !== undefined && flag !== '') return flag;
-  const fromEnv = env['KEYSPILL_CACHE_DIR'];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  const home = env['HOME'] ?? homedir();
-  if (process.platform === 'darwin') return join(home, 'Library', 'Caches', 'keyspill');
-  if (process.platform === 'win32')
-    return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'keyspill', 'Cache');
-  const xdg = env['XDG_CACHE_HOME'];
-  return join(xdg !== undefined && xdg !== '' ? xdg : join(home, '.cache'), 'keyspill');
-}
 
 /**
  * A hash of everything that decides what a blob scan finds. The parts are built the same way from the same rule

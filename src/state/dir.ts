@@ -1,4 +1,5 @@
-// The state directory: saved scans and incident journals (--state-dir, KEYSPILL_STATE_DIR, else the user's state home).
+// keyspill's folders: state (saved scans, incident journals) and cache (the git scan cache, memos, compiled code),
+// each from a flag, an environment variable, else the platform's per-user folder; and atomic writes into them.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -10,15 +11,49 @@ import { join } from 'node:path';
  * `~/Library/Application Support/keyspill` on macOS, `%LOCALAPPDATA%\keyspill\State` on Windows.
  */
 export function resolveStateDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return userDir(flag, env, {
+    envVar: 'KEYSPILL_STATE_DIR',
+    darwin: ['Library', 'Application Support', 'keyspill'],
+    win32: 'State',
+    xdgVar: 'XDG_STATE_HOME',
+    xdgDefault: ['.local', 'state'],
+  });
+}
+
+/**
+ * Where caches live: the flag, `KEYSPILL_CACHE_DIR`, else `$XDG_CACHE_HOME/keyspill` (default `~/.cache/keyspill`),
+ * `~/Library/Caches/keyspill` on macOS, `%LOCALAPPDATA%\keyspill\Cache` on Windows.
+ */
+export function resolveCacheDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return userDir(flag, env, {
+    envVar: 'KEYSPILL_CACHE_DIR',
+    darwin: ['Library', 'Caches', 'keyspill'],
+    win32: 'Cache',
+    xdgVar: 'XDG_CACHE_HOME',
+    xdgDefault: ['.cache'],
+  });
+}
+
+function userDir(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  where: {
+    readonly envVar: string;
+    readonly darwin: readonly string[];
+    readonly win32: string;
+    readonly xdgVar: string;
+    readonly xdgDefault: readonly string[];
+  },
+): string {
   if (flag !== undefined && flag !== '') return flag;
-  const fromEnv = env['KEYSPILL_STATE_DIR'];
+  const fromEnv = env[where.envVar];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const home = env['HOME'] ?? homedir();
-  if (process.platform === 'darwin') return join(home, 'Library', 'Application Support', 'keyspill');
+  if (process.platform === 'darwin') return join(home, ...where.darwin);
   if (process.platform === 'win32')
-    return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'keyspill', 'State');
-  const xdg = env['XDG_STATE_HOME'];
-  return join(xdg !== undefined && xdg !== '' ? xdg : join(home, '.local', 'state'), 'keyspill');
+    return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'keyspill', where.win32);
+  const xdg = env[where.xdgVar];
+  return join(xdg !== undefined && xdg !== '' ? xdg : join(home, ...where.xdgDefault), 'keyspill');
 }
 
 /** Creates `dir` (and parents) readable by the user only. */

@@ -1,10 +1,10 @@
 // Saved scans: redacted JSON reports kept in the state directory, so `respond incident --finding FP` can find a finding.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, reasonOf } from '../errors.ts';
 import type { Json } from '../model/json.ts';
-import { ensurePrivateDir } from './dir.ts';
+import { ensurePrivateDir, writeFileAtomic } from './dir.ts';
 
 /** Saved scans kept; older ones are removed when a new one is saved. */
 export const MAX_SAVED_SCANS = 50;
@@ -48,9 +48,7 @@ export function saveScan(stateDir: string, report: Json, now: Date = new Date())
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
   const file = join(dir, `${stamp}-${randomBytes(3).toString('hex')}.json`);
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(report)}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(report)}\n`);
   const saved = savedScans(stateDir);
   for (const old of saved.slice(MAX_SAVED_SCANS)) rmSync(old, { force: true });
   return file;

@@ -135,7 +135,7 @@ export default class ScanGit extends ScanCommand {
           await target.history({
             cache: flags.cache
               ? {
-                  dir: (await import('../../state/blob-cache.ts')).resolveCacheDir(flags['cache-dir']),
+                  dir: (await import('../../state/dir.ts')).resolveCacheDir(flags['cache-dir']),
                   key: context.rulesetKey(),
                 }
               : undefined,
