@@ -62,11 +62,19 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
   const allowlisted = { rule: 0, config: 0 };
   /** Allowlisted matches by the provenance of the fragment they were in (a source may remember them). */
   const suppressedAt = new Map<Provenance, { rule: number; config: number }>();
+  /** Fragments that continue an item (a later window): not counted as items of their own. */
+  const continued = new WeakSet<Fragment>();
   const pool = createPool({
     ruleset: o.ruleset,
     workerRules: o.workerRules,
     startAfterBytes: o.workerAfterBytes ?? 16 * 1024 * 1024,
     now,
+    onError: (reason, fragment, size) => {
+      // Counted when it was handed over; a skip instead, as when this thread fails to scan an item.
+      items -= continued.has(fragment) ? 0 : 1;
+      bytes -= size;
+      skip({ path: fragment.path, reason: 'scan-error', detail: reason }, true);
+    },
     onResult: (r: FragmentResult, fragment: Fragment) => {
       for (const m of r.matches) matches.push(m);
       cutShort.push(...r.cutShort);
@@ -99,6 +107,7 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
           continue;
         }
         if (ev.continued !== true) items++;
+        else continued.add(ev.fragment);
         bytes += ev.bytes;
         if (o.onProgress !== undefined && now() - lastProgress > 100) {
           lastProgress = now();

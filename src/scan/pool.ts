@@ -1,9 +1,15 @@
 // Match pool: scans fragments on the main thread and, past a size threshold, also on a worker thread.
+//
+// Fragments go to the worker in batches: one message per batch, the blobs' bytes copied into one buffer that is
+// transferred (not cloned), decoded and scanned there; one message back with the batch's results. A batch is
+// sent at once when the worker is idle, and otherwise when it is full, so the worker never waits on a batch.
 import { Worker } from 'node:worker_threads';
 import { scanFragment, type FragmentResult } from '../detect/engine.ts';
 import type { Ruleset } from '../detect/ruleset.ts';
 import type { Fragment } from '../model/fragment.ts';
 import type { RulesetSpec } from '../catalog/active.ts';
+import { EncodedFragment } from '../sources/encoded-fragment.ts';
+import type { WorkItem, WorkReply, WorkRequest } from './worker.ts';
 
 export interface PoolOptions {
   readonly ruleset: Ruleset;
@@ -13,6 +19,8 @@ export interface PoolOptions {
   readonly startAfterBytes: number;
   /** Each fragment's result, with the fragment it came from (the same object that was submitted). */
   readonly onResult: (r: FragmentResult, fragment: Fragment) => void;
+  /** A fragment the worker could not scan (the engine threw): a skip, as it is on this thread. */
+  readonly onError: (reason: string, fragment: Fragment, bytes: number) => void;
   readonly now: () => number;
 }
 
@@ -24,8 +32,12 @@ export class WorkerFailure extends Error {
   }
 }
 
+/** Bytes handed to the worker and not answered yet (sent or waiting in the batch), and batches sent. */
 const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
 const MAX_IN_FLIGHT = 32;
+/** A batch is sent when it holds this many bytes or fragments (or at once, when the worker is idle). */
+const BATCH_BYTES = 256 * 1024;
+const BATCH_FRAGMENTS = 256;
 
 export interface MatchPool {
   /** Scans now, or hands to the worker when it has room; resolves when the caller may continue. */
@@ -45,8 +57,41 @@ export function createPool(o: PoolOptions): MatchPool {
   let nextId = 0;
   let inFlightBytes = 0;
   let byWorker = 0;
-  const pending = new Map<number, { readonly bytes: number; readonly fragment: Fragment }>();
+  const pending = new Map<
+    number,
+    { readonly bytes: number; readonly fragments: readonly Fragment[]; readonly sizes: readonly number[] }
+  >();
+  let batch: Fragment[] = [];
+  let sizes: number[] = [];
+  let batchBytes = 0;
   let idle: (() => void) | undefined;
+
+  /** Sends the batch: encoded fragments as ranges of one transferred buffer, the others as they are. */
+  const flush = (): void => {
+    if (batch.length === 0 || worker === undefined) return;
+    const encoded = batch.map((f) => (f instanceof EncodedFragment ? f.encoded() : undefined));
+    const buffer = new ArrayBuffer(encoded.reduce((n, e) => n + (e?.bytes.length ?? 0), 0));
+    const into = new Uint8Array(buffer);
+    let at = 0;
+    const items = batch.map((fragment, i): WorkItem => {
+      const e = encoded[i];
+      // A fragment read on this thread already: its text (a class's getter is not cloned).
+      if (e === undefined)
+        return {
+          fragment: fragment instanceof EncodedFragment ? { ...fragment, text: fragment.text } : fragment,
+        };
+      into.set(e.bytes, at);
+      at += e.bytes.length;
+      return { meta: { ...fragment }, start: at - e.bytes.length, end: at, encoding: e.encoding };
+    });
+    const id = nextId++;
+    pending.set(id, { bytes: batchBytes, fragments: batch, sizes });
+    const request: WorkRequest = { id, items, buffer };
+    worker.postMessage(request, [buffer]);
+    batch = [];
+    sizes = [];
+    batchBytes = 0;
+  };
 
   const start = (): Worker => {
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
@@ -57,13 +102,20 @@ export function createPool(o: PoolOptions): MatchPool {
       // fragments (a larger fragment is scanned on this thread).
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 192 },
     });
-    w.on('message', (msg: { id: number; result: FragmentResult }) => {
-      const sent = pending.get(msg.id)!;
+    w.on('message', (reply: WorkReply) => {
+      const sent = pending.get(reply.id)!;
       inFlightBytes -= sent.bytes;
-      pending.delete(msg.id);
-      byWorker++;
-      o.onResult(msg.result, sent.fragment);
-      if (pending.size === 0) idle?.();
+      pending.delete(reply.id);
+      reply.results.forEach((r, i) => {
+        const fragment = sent.fragments[i]!;
+        byWorker++;
+        if ('error' in r) o.onError(r.error, fragment, sent.sizes[i]!);
+        else o.onResult(r.result, fragment);
+      });
+      if (pending.size === 0) {
+        if (batch.length > 0) flush();
+        else idle?.();
+      }
     });
     w.on('error', (e: Error) => {
       failed = new WorkerFailure(e);
@@ -82,10 +134,11 @@ export function createPool(o: PoolOptions): MatchPool {
         pending.size < MAX_IN_FLIGHT &&
         inFlightBytes + bytes <= MAX_IN_FLIGHT_BYTES
       ) {
-        const id = nextId++;
-        pending.set(id, { bytes, fragment });
+        batch.push(fragment);
+        sizes.push(bytes);
+        batchBytes += bytes;
         inFlightBytes += bytes;
-        worker.postMessage({ id, fragment });
+        if (pending.size === 0 || batchBytes >= BATCH_BYTES || batch.length >= BATCH_FRAGMENTS) flush();
         return;
       }
       o.onResult(scanFragment(fragment, o.ruleset, o.now), fragment);
@@ -94,6 +147,7 @@ export function createPool(o: PoolOptions): MatchPool {
     },
     async drain() {
       if (worker === undefined) return;
+      flush();
       if (pending.size > 0 && failed === undefined) await new Promise<void>((r) => (idle = r));
       idle = undefined;
       await worker.terminate();

@@ -2,6 +2,7 @@
 import type { Fragment } from '../model/fragment.ts';
 import type { Provenance } from '../model/provenance.ts';
 import { archiveKind, type ArchiveKind } from './archive-kind.ts';
+import { EncodedFragment, type FragmentMeta } from './encoded-fragment.ts';
 import { keystoreText } from './keystore.ts';
 import { cutPoint, decode, detectEncoding, type Detected } from './text-encoding.ts';
 import type { SourceEvent } from './types.ts';
@@ -171,6 +172,8 @@ export function simpleContentEvent(
   bytes: Uint8Array,
   policy: ContentPolicy,
   item: ContentItem,
+  /** Decode only when the text is read (see EncodedFragment): for `bytes` nothing else writes to. */
+  lazy = false,
 ): SourceEvent | undefined {
   const tooLarge = sizeSkip(bytes.length, policy, item);
   if (tooLarge !== undefined) return tooLarge;
@@ -181,7 +184,10 @@ export function simpleContentEvent(
     return undefined;
   const detected = classify(bytes.subarray(0, SNIFF), policy);
   if (detected === undefined) return keystoreEvent(bytes, item) ?? binarySkip(item);
-  const fragment = itemFragment(item, decode(bytes.subarray(detected.bom), detected.encoding));
+  const body = bytes.subarray(detected.bom);
+  const fragment = lazy
+    ? new EncodedFragment(fragmentMeta(item), body, detected.encoding)
+    : itemFragment(item, decode(body, detected.encoding));
   return { type: 'fragment', bytes: bytes.length, fragment };
 }
 
@@ -191,8 +197,14 @@ function itemFragment(
   text: string,
   at: Pick<Fragment, 'firstLine' | 'firstColumn' | 'reportBefore'> = {},
 ): Fragment {
+  return { text, ...fragmentMeta(item, at) };
+}
+
+function fragmentMeta(
+  item: ContentItem,
+  at: Pick<Fragment, 'firstLine' | 'firstColumn' | 'reportBefore'> = {},
+): FragmentMeta {
   return {
-    text,
     path: item.path,
     provenance: item.provenance,
     ...(item.member === undefined ? {} : { member: item.member }),

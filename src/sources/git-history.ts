@@ -333,7 +333,7 @@ export function gitHistorySource(o: GitHistoryOptions): Source {
         if (r === undefined) break;
         const simple =
           r.kind === 'object'
-            ? simpleContentEvent(r.content, o.policy, blobItem(o, r.oid, item.path))
+            ? simpleContentEvent(r.content, o.policy, blobItem(o, r.oid, item.path), true)
             : undefined;
         // What the summary counts for this blob (windows once, archive members each), kept for a replay when it
         // is not the usual one item of the blob's size.

@@ -5,6 +5,7 @@ import { scanSource } from '../../src/scan/pipeline.ts';
 import { activeRuleset, loadActiveRuleset } from '../../src/catalog/active.ts';
 import { EMPTY_CONFIG } from '../../src/config/types.ts';
 import type { Source, SourceEvent } from '../../src/sources/types.ts';
+import { EncodedFragment } from '../../src/sources/encoded-fragment.ts';
 
 function source(n: number): Source {
   return {
@@ -47,6 +48,72 @@ test('worker and inline scans agree exactly', async () => {
   assert.deepEqual(parallel.result, inline.result);
   assert.deepEqual(inline.result.summary.skipped, { 'too-large': 1 });
   assert.equal(inline.result.summary.incomplete, false);
+});
+
+/** Blobs as a git scan gives them: bytes decoded where they are scanned (UTF-8 and UTF-16), some read already. */
+function encodedSource(n: number): Source {
+  const plain = source(n);
+  return {
+    ...plain,
+    async *events(signal): AsyncGenerator<SourceEvent> {
+      let i = 0;
+      for await (const ev of plain.events(signal)) {
+        if (ev.type !== 'fragment') {
+          yield ev;
+          continue;
+        }
+        const { text, ...meta } = ev.fragment;
+        const wide = i % 3 === 0;
+        const bytes = Buffer.from(`é${text}`, wide ? 'utf16le' : 'utf8');
+        const fragment = new EncodedFragment(meta, bytes, wide ? 'utf-16le' : 'utf-8');
+        if (i % 7 === 0) assert.ok(fragment.text.startsWith('é'));
+        yield { ...ev, bytes: bytes.length, fragment };
+        i++;
+      }
+      // The worker cannot scan this one: a counted skip, as on this thread.
+      yield {
+        type: 'fragment',
+        bytes: 1,
+        fragment: {
+          text: null as unknown as string,
+          path: 'odd.bin',
+          provenance: { kind: 'file', path: 'odd.bin' },
+        },
+      };
+    },
+  };
+}
+
+test('fragments sent to the worker as bytes (one transferred buffer a batch) give the inline results', async () => {
+  const { ruleset, spec } = await loadActiveRuleset({
+    config: EMPTY_CONFIG,
+    ruleFiles: [],
+    noBuiltin: false,
+  });
+  const base = {
+    ruleset,
+    ignored: new Set<string>(),
+    baseline: undefined,
+    signal: new AbortController().signal,
+    now: () => 0,
+  };
+  const inline = await scanSource({ ...base, source: encodedSource(400) });
+  const parallel = await scanSource({
+    ...base,
+    source: encodedSource(400),
+    workerRules: spec,
+    workerAfterBytes: 0,
+  });
+  assert.ok(parallel.workerFragments > 100, `the worker scanned ${parallel.workerFragments} fragments`);
+  // 32 distinct keys, each found in every fragment that holds it.
+  assert.equal(inline.result.findings.length, 32);
+  assert.equal(
+    inline.result.findings.reduce((n, f) => n + f.locations.length, 0),
+    400,
+  );
+  assert.deepEqual(parallel.result, inline.result);
+  assert.deepEqual(parallel.result.summary.skipped, { 'too-large': 1, 'scan-error': 1 });
+  assert.equal(parallel.result.summary.skippedItems.find((s) => s.reason === 'scan-error')?.path, 'odd.bin');
 });
 
 test("a source's resolve notes reach the summary and can make the scan incomplete", async () => {
