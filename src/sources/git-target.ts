@@ -4,6 +4,7 @@ import type { ConfigFiles } from '../config/files.ts';
 import { openRepo } from '../git/repo.ts';
 import type { RevisionSpec } from '../model/revisions.ts';
 import type { ContentPolicy } from './content.ts';
+import { withSecretManifests } from './k8s/secret-manifests.ts';
 import type { Source } from './types.ts';
 
 export interface GitTarget {
@@ -36,10 +37,14 @@ export async function openGitTarget(o: {
   const repo = await openRepo(o);
   return {
     root: repo.root,
-    // Each source loads only when used: the pre-commit path (staged) never loads the history pipeline.
+    // Each source loads only when used: the pre-commit path (staged) never loads the history pipeline. Both find
+    // Kubernetes Secret manifests too, whichever path runs them (the command, or the hook's fast path).
     history: async ({ recurseSubmodules, ...h }) =>
-      (await import('./git-superproject.ts')).superprojectSource(repo, h, recurseSubmodules === true),
-    staged: async (policy) => (await import('./git-staged.ts')).gitStagedSource({ repo, policy }),
+      withSecretManifests(
+        (await import('./git-superproject.ts')).superprojectSource(repo, h, recurseSubmodules === true),
+      ),
+    staged: async (policy) =>
+      withSecretManifests((await import('./git-staged.ts')).gitStagedSource({ repo, policy })),
     configFiles: async (ref) =>
       (await import('../git/config-files.ts')).gitConfigFiles(repo.ctx, repo.root, ref),
     relative: (path) => {

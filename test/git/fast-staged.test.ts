@@ -71,3 +71,21 @@ test('fast and oclif paths agree: clean, findings, baseline, bad config, not a r
   const notRepo = new Repo(tempDir(), false);
   both(notRepo, ['--staged']);
 });
+
+test('a staged Kubernetes Secret manifest is the same finding on both paths (k8s-secret-manifest, decoded)', () => {
+  const repo = new Repo();
+  repo.commit('one', { 'README.md': 'x\n' });
+  const value = Buffer.from('S3cr3t-Passw0rd-987654321').toString('base64');
+  repo.write({
+    'deploy/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: ${value}\n`,
+  });
+  repo.git('add', 'deploy/secret.yaml');
+  both(repo, ['--staged', '--no-save']);
+  const fast = runCli(['scan', 'git', '--staged', '--no-save'], {
+    cwd: repo.dir,
+    env: gitEnv() as Record<string, string>,
+  });
+  assert.equal(fast.code, 1);
+  assert.match(fast.stdout, /\(k8s-secret-manifest\)/);
+  assert.match(fast.stdout, /deploy\/secret\.yaml:7:13 +\(staged change; decoded from base64\)/);
+});

@@ -93,17 +93,11 @@ export default class ScanGit extends ScanCommand {
 
   async run(): Promise<Json> {
     const { args, flags } = await this.parse(ScanGit);
-    const [{ openGitTarget }, { withSecretManifests }] = await Promise.all([
-      import('../../sources/git-target.ts'),
-      import('../../sources/k8s/secret-manifests.ts'),
-    ]);
+    const { openGitTarget } = await import('../../sources/git-target.ts');
     const target = await openGitTarget({ path: args.repo, cwd: process.cwd(), env: process.env });
     const jobFlags =
       flags['max-blob-size'] === undefined ? flags : { ...flags, 'max-file-size': flags['max-blob-size'] };
-    if (flags.staged)
-      return this.scanWith(jobFlags, target.root, async (policy) =>
-        withSecretManifests(await target.staged(policy)),
-      );
+    if (flags.staged) return this.scanWith(jobFlags, target.root, (policy) => target.staged(policy));
     const revisions: RevisionSpec =
       flags['since-commit'] !== undefined
         ? { kind: 'since', base: flags['since-commit'], tips: flags.branch ?? [] }
@@ -131,22 +125,20 @@ export default class ScanGit extends ScanCommand {
       jobFlags,
       target.root,
       async (policy, context) =>
-        withSecretManifests(
-          await target.history({
-            cache: flags.cache
-              ? {
-                  dir: (await import('../../state/dir.ts')).resolveCacheDir(flags['cache-dir']),
-                  key: context.rulesetKey(),
-                }
-              : undefined,
-            revisions,
-            allObjects: flags['all-objects'],
-            policy,
-            watch,
-            configFrom,
-            recurseSubmodules: flags['recurse-submodules'],
-          }),
-        ),
+        target.history({
+          cache: flags.cache
+            ? {
+                dir: (await import('../../state/dir.ts')).resolveCacheDir(flags['cache-dir']),
+                key: context.rulesetKey(),
+              }
+            : undefined,
+          revisions,
+          allObjects: flags['all-objects'],
+          policy,
+          watch,
+          configFrom,
+          recurseSubmodules: flags['recurse-submodules'],
+        }),
       { configFiles },
     );
   }
