@@ -24,6 +24,17 @@ export class EncodedFragment implements Fragment {
     return (this.#text ??= decode(this.#bytes, this.#encoding));
   }
 
+  /**
+   * False when the text surely lacks `ascii` (checked on UTF-8 bytes without decoding them); true when it holds it
+   * or could (other encodings are not searched as bytes).
+   */
+  mayHold(ascii: string): boolean {
+    if (this.#text !== undefined) return this.#text.includes(ascii);
+    if (this.#encoding !== 'utf-8') return true;
+    const b = this.#bytes;
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).includes(ascii);
+  }
+
   /** The bytes and their encoding while the text has not been decoded here (then they are worth sending). */
   encoded(): { readonly bytes: Uint8Array; readonly encoding: TextEncoding } | undefined {
     return this.#text === undefined ? { bytes: this.#bytes, encoding: this.#encoding } : undefined;

@@ -2,6 +2,7 @@
 // is a leak whatever its values look like. Wraps a source; parses only the files that name `kind: Secret`.
 import type { Fragment } from '../../model/fragment.ts';
 import type { Location, Match } from '../../model/match.ts';
+import { EncodedFragment } from '../encoded-fragment.ts';
 import type { Source } from '../types.ts';
 
 const MANIFEST_PATH = /\.(?:ya?ml|json)$/i;
@@ -21,7 +22,9 @@ export function withSecretManifests(inner: Source): Source {
         const f = ev.fragment;
         // Windows of a large file are not parsed (a manifest over 16 MiB is not a Secret someone wrote by hand).
         if (ev.continued === true || f.reportBefore !== undefined) continue;
-        if (!MANIFEST_PATH.test(f.member ?? f.path) || !SECRET_KIND.test(f.text)) continue;
+        if (!MANIFEST_PATH.test(f.member ?? f.path)) continue;
+        // A git blob that does not hold the word stays undecoded here (the match worker decodes it).
+        if ((f instanceof EncodedFragment && !f.mayHold('Secret')) || !SECRET_KIND.test(f.text)) continue;
         // The YAML parser loads only when a file names a Secret (never on an ordinary pre-commit scan).
         secretMatches ??= (await import('./secret-matches.ts')).secretManifestMatches;
         for (const m of secretMatches(f)) found.push(m);
