@@ -25,9 +25,13 @@ function source(n: number): Source {
   };
 }
 
-test('worker and inline scans agree exactly', async () => {
-  const rulesOptions = { config: EMPTY_CONFIG, ruleFiles: [], noBuiltin: false };
-  const { ruleset, spec } = await loadActiveRuleset(rulesOptions);
+/** The same source scanned on this thread only, and with the worker from the first byte. */
+async function inlineAndParallel(make: () => Source) {
+  const { ruleset, spec } = await loadActiveRuleset({
+    config: EMPTY_CONFIG,
+    ruleFiles: [],
+    noBuiltin: false,
+  });
   const base = {
     ruleset,
     ignored: new Set<string>(),
@@ -35,13 +39,13 @@ test('worker and inline scans agree exactly', async () => {
     signal: new AbortController().signal,
     now: () => 0,
   };
-  const inline = await scanSource({ ...base, source: source(300) });
-  const parallel = await scanSource({
-    ...base,
-    source: source(300),
-    workerRules: spec,
-    workerAfterBytes: 0,
-  });
+  const inline = await scanSource({ ...base, source: make() });
+  const parallel = await scanSource({ ...base, source: make(), workerRules: spec, workerAfterBytes: 0 });
+  return { inline, parallel };
+}
+
+test('worker and inline scans agree exactly', async () => {
+  const { inline, parallel } = await inlineAndParallel(() => source(300));
   assert.equal(inline.workerFragments, 0);
   assert.ok(parallel.workerFragments > 0, 'the worker thread scanned fragments');
   assert.ok(inline.result.findings.length > 0);
@@ -49,6 +53,17 @@ test('worker and inline scans agree exactly', async () => {
   assert.deepEqual(inline.result.summary.skipped, { 'too-large': 1 });
   assert.equal(inline.result.summary.incomplete, false);
 });
+
+/** A fragment whose text is not a string: the engine throws on it. */
+const UNSCANNABLE: SourceEvent = {
+  type: 'fragment',
+  bytes: 1,
+  fragment: {
+    text: null as unknown as string,
+    path: 'odd.bin',
+    provenance: { kind: 'file', path: 'odd.bin' },
+  },
+};
 
 /** Blobs as a git scan gives them: bytes decoded where they are scanned (UTF-8 and UTF-16), some read already. */
 function encodedSource(n: number): Source {
@@ -71,39 +86,13 @@ function encodedSource(n: number): Source {
         i++;
       }
       // The worker cannot scan this one: a counted skip, as on this thread.
-      yield {
-        type: 'fragment',
-        bytes: 1,
-        fragment: {
-          text: null as unknown as string,
-          path: 'odd.bin',
-          provenance: { kind: 'file', path: 'odd.bin' },
-        },
-      };
+      yield UNSCANNABLE;
     },
   };
 }
 
 test('fragments sent to the worker as bytes (one transferred buffer a batch) give the inline results', async () => {
-  const { ruleset, spec } = await loadActiveRuleset({
-    config: EMPTY_CONFIG,
-    ruleFiles: [],
-    noBuiltin: false,
-  });
-  const base = {
-    ruleset,
-    ignored: new Set<string>(),
-    baseline: undefined,
-    signal: new AbortController().signal,
-    now: () => 0,
-  };
-  const inline = await scanSource({ ...base, source: encodedSource(400) });
-  const parallel = await scanSource({
-    ...base,
-    source: encodedSource(400),
-    workerRules: spec,
-    workerAfterBytes: 0,
-  });
+  const { inline, parallel } = await inlineAndParallel(() => encodedSource(400));
   assert.ok(parallel.workerFragments > 100, `the worker scanned ${parallel.workerFragments} fragments`);
   // 32 distinct keys, each found in every fragment that holds it.
   assert.equal(inline.result.findings.length, 32);
@@ -147,15 +136,7 @@ test('an item the engine cannot scan is a counted skip; a source failing part-wa
     async *events(signal): AsyncGenerator<SourceEvent> {
       for await (const ev of good.events(signal)) if (ev.type === 'fragment') yield ev;
       // A fragment whose text is not a string makes the engine throw.
-      yield {
-        type: 'fragment',
-        bytes: 1,
-        fragment: {
-          text: null as unknown as string,
-          path: 'odd.bin',
-          provenance: { kind: 'file', path: 'odd.bin' },
-        },
-      };
+      yield UNSCANNABLE;
       throw new Error('disk went away');
     },
   };
