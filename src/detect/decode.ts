@@ -97,19 +97,32 @@ function percentRuns(text: string): EncodedRun[] {
   return runs;
 }
 
+const isHex = (text: string, i: number): boolean => (CLASS[text.charCodeAt(i)]! & 2) !== 0;
+
+/**
+ * Hex runs of [from, to) that decode to text. A run long enough holds two sampled positions MIN_HEX_RUN / 2 apart,
+ * so a run is measured only where two neighbouring samples are both hex digits (most of a run of letters is read at
+ * one character in sixteen).
+ */
 function hexRuns(text: string, from: number, to: number, runs: EncodedRun[]): void {
-  let h = -1;
-  for (let i = from; i <= to; i++) {
-    const isHex = i < to && (CLASS[text.charCodeAt(i)]! & 2) !== 0;
-    if (isHex && h < 0) h = i;
-    else if (!isHex && h >= 0) {
+  const step = MIN_HEX_RUN >> 1;
+  let done = from;
+  let before = false;
+  for (let p = from; p < to; p += step) {
+    const here = isHex(text, p);
+    if (here && before && p - step >= done) {
+      let h = p;
+      while (h > done && isHex(text, h - 1)) h--;
+      let i = p + 1;
+      while (i < to && isHex(text, i)) i++;
       const end = (i - h) % 2 === 1 ? i - 1 : i;
       if (end - h >= MIN_HEX_RUN && hexLooksLikeText(text, h, end)) {
         const bytes = Buffer.from(text.slice(h, end), 'hex');
         if (printable(bytes)) runs.push({ start: h, end, encoding: 'hex', decoded: latin1(bytes) });
       }
-      h = -1;
+      done = i;
     }
+    before = here;
   }
 }
 

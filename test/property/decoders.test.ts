@@ -75,3 +75,54 @@ test('nested encodings are found to depth 2 and not deeper', () => {
     { numRuns: runs(60) },
   );
 });
+
+/** Every maximal hex run of at least 32 digits (cut to even length) that looks like and decodes to text: read in full. */
+function hexRunsByHand(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  const isHex = (c: string | undefined) => c !== undefined && /[0-9a-fA-F]/.test(c);
+  for (let i = 0; i < text.length;) {
+    if (!isHex(text[i])) {
+      i++;
+      continue;
+    }
+    const h = i;
+    while (isHex(text[i])) i++;
+    const end = (i - h) % 2 === 1 ? i - 1 : i;
+    const bytes = Buffer.from(text.slice(h, end), 'hex');
+    const printable = [...bytes].filter(
+      (b) => (b >= 0x20 && b < 0x7f) || b === 9 || b === 10 || b === 13,
+    ).length;
+    // The decoder's cheap test first: at most one high nibble in 20 outside 2–7.
+    const oddNibbles = [...text.slice(h, end)].filter((c, k) => k % 2 === 0 && (c < '2' || c > '7')).length;
+    if (end - h >= 32 && oddNibbles * 20 <= (end - h) / 2 && printable / bytes.length >= 0.95)
+      out.push([h, end]);
+  }
+  return out;
+}
+
+test('hex runs found by sampling are exactly those a full read finds (sampled runs start, end and meet anywhere)', () => {
+  const text = Buffer.from('password=hunter2-secret!').toString('hex');
+  const piece = fc.constantFrom(
+    'a',
+    'F',
+    '0',
+    '9',
+    'g',
+    'Z',
+    '+',
+    '_',
+    text,
+    text.slice(0, 15),
+    text.slice(3, 20),
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+      const t = parts.join('');
+      const found = findEncoded(t)
+        .filter((r) => r.encoding === 'hex')
+        .map((r) => [r.start, r.end]);
+      assert.deepEqual(found, hexRunsByHand(t));
+    }),
+    { numRuns: runs(2000) },
+  );
+});
