@@ -70,7 +70,8 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
     startAfterBytes: o.workerAfterBytes ?? 16 * 1024 * 1024,
     now,
     onError: (reason, fragment, size) => {
-      // Counted when it was handed over; a skip instead, as when this thread fails to scan an item.
+      // One item the engine cannot scan (on either thread) is a counted skip, never a lost report: it was counted
+      // when it was handed over, and is taken back.
       items -= continued.has(fragment) ? 0 : 1;
       bytes -= size;
       skip({ path: fragment.path, reason: 'scan-error', detail: reason }, true);
@@ -98,17 +99,10 @@ export async function scanSource(o: ScanSourceOptions): Promise<SourceScan> {
   try {
     for await (const ev of o.source.events(o.signal)) {
       if (ev.type === 'fragment') {
-        try {
-          await pool.submit(ev.fragment, ev.bytes);
-        } catch (e) {
-          // One item the engine cannot scan is a counted skip, never a lost report.
-          if (e instanceof WorkerFailure) throw e;
-          skip({ path: ev.fragment.path, reason: 'scan-error', detail: reasonOf(e) }, true);
-          continue;
-        }
         if (ev.continued !== true) items++;
         else continued.add(ev.fragment);
         bytes += ev.bytes;
+        await pool.submit(ev.fragment, ev.bytes);
         if (o.onProgress !== undefined && now() - lastProgress > 100) {
           lastProgress = now();
           o.onProgress({ items, bytes, matches: matches.length });

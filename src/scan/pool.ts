@@ -8,6 +8,7 @@ import { scanFragment, type FragmentResult } from '../detect/engine.ts';
 import type { Ruleset } from '../detect/ruleset.ts';
 import type { Fragment } from '../model/fragment.ts';
 import type { RulesetSpec } from '../catalog/active.ts';
+import { reasonOf } from '../errors.ts';
 import { EncodedFragment } from '../sources/encoded-fragment.ts';
 import type { WorkItem, WorkReply, WorkRequest } from './worker.ts';
 
@@ -19,7 +20,7 @@ export interface PoolOptions {
   readonly startAfterBytes: number;
   /** Each fragment's result, with the fragment it came from (the same object that was submitted). */
   readonly onResult: (r: FragmentResult, fragment: Fragment) => void;
-  /** A fragment the worker could not scan (the engine threw): a skip, as it is on this thread. */
+  /** A fragment the engine could not scan (it threw), on this thread or the worker: the scan goes on. */
   readonly onError: (reason: string, fragment: Fragment, bytes: number) => void;
   readonly now: () => number;
 }
@@ -57,39 +58,42 @@ export function createPool(o: PoolOptions): MatchPool {
   let nextId = 0;
   let inFlightBytes = 0;
   let byWorker = 0;
-  const pending = new Map<
-    number,
-    { readonly bytes: number; readonly fragments: readonly Fragment[]; readonly sizes: readonly number[] }
-  >();
-  let batch: Fragment[] = [];
-  let sizes: number[] = [];
+  /** A fragment handed to the worker, with the bytes it counts for. */
+  interface Sent {
+    readonly fragment: Fragment;
+    readonly bytes: number;
+  }
+  const pending = new Map<number, { readonly bytes: number; readonly sent: readonly Sent[] }>();
+  let batch: Sent[] = [];
   let batchBytes = 0;
   let idle: (() => void) | undefined;
 
   /** Sends the batch: encoded fragments as ranges of one transferred buffer, the others as they are. */
   const flush = (): void => {
     if (batch.length === 0 || worker === undefined) return;
-    const encoded = batch.map((f) => (f instanceof EncodedFragment ? f.encoded() : undefined));
+    const encoded = batch.map(({ fragment }) =>
+      fragment instanceof EncodedFragment ? fragment.encoded() : undefined,
+    );
     const buffer = new ArrayBuffer(encoded.reduce((n, e) => n + (e?.bytes.length ?? 0), 0));
     const into = new Uint8Array(buffer);
     let at = 0;
-    const items = batch.map((fragment, i): WorkItem => {
+    const items = batch.map(({ fragment }, i): WorkItem => {
       const e = encoded[i];
-      // A fragment read on this thread already: its text (a class's getter is not cloned).
-      if (e === undefined)
+      if (e === undefined) {
+        // Text already decoded here is sent as text (a class's getter is not cloned, so it is copied out).
         return {
           fragment: fragment instanceof EncodedFragment ? { ...fragment, text: fragment.text } : fragment,
         };
+      }
       into.set(e.bytes, at);
       at += e.bytes.length;
       return { meta: { ...fragment }, start: at - e.bytes.length, end: at, encoding: e.encoding };
     });
     const id = nextId++;
-    pending.set(id, { bytes: batchBytes, fragments: batch, sizes });
+    pending.set(id, { bytes: batchBytes, sent: batch });
     const request: WorkRequest = { id, items, buffer };
     worker.postMessage(request, [buffer]);
     batch = [];
-    sizes = [];
     batchBytes = 0;
   };
 
@@ -103,13 +107,13 @@ export function createPool(o: PoolOptions): MatchPool {
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 192 },
     });
     w.on('message', (reply: WorkReply) => {
-      const sent = pending.get(reply.id)!;
-      inFlightBytes -= sent.bytes;
+      const { bytes, sent } = pending.get(reply.id)!;
+      inFlightBytes -= bytes;
       pending.delete(reply.id);
       reply.results.forEach((r, i) => {
-        const fragment = sent.fragments[i]!;
+        const { fragment, bytes: size } = sent[i]!;
         byWorker++;
-        if ('error' in r) o.onError(r.error, fragment, sent.sizes[i]!);
+        if ('error' in r) o.onError(r.error, fragment, size);
         else o.onResult(r.result, fragment);
       });
       if (pending.size === 0) {
@@ -134,14 +138,20 @@ export function createPool(o: PoolOptions): MatchPool {
         pending.size < MAX_IN_FLIGHT &&
         inFlightBytes + bytes <= MAX_IN_FLIGHT_BYTES
       ) {
-        batch.push(fragment);
-        sizes.push(bytes);
+        batch.push({ fragment, bytes });
         batchBytes += bytes;
         inFlightBytes += bytes;
         if (pending.size === 0 || batchBytes >= BATCH_BYTES || batch.length >= BATCH_FRAGMENTS) flush();
         return;
       }
-      o.onResult(scanFragment(fragment, o.ruleset, o.now), fragment);
+      let result: FragmentResult;
+      try {
+        result = scanFragment(fragment, o.ruleset, o.now);
+      } catch (e) {
+        o.onError(reasonOf(e), fragment, bytes);
+        return;
+      }
+      o.onResult(result, fragment);
       // Let worker replies run between inline fragments.
       if (worker !== undefined) await new Promise<void>((r) => setImmediate(r));
     },
